@@ -1,0 +1,192 @@
+"""Domain types shared by every stage: goal -> examples -> draft -> findings -> result.
+
+They live in one module so the validator, the drafter, the web chat, batch mode and the evals all
+speak the same language, and so the JSON schema handed to an LLM for structured output is the
+schema the validator checks.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CYCLE_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12]|FY)$")
+
+
+class Direction(str, Enum):
+    """Which way the key result's metric should move."""
+
+    increase = "increase"
+    decrease = "decrease"
+    stay = "stay"  # keep above/below a level: a health metric (KPI) more than a key result
+    achieve = "achieve"  # reach a level or count from nothing
+
+
+class BaselineSource(str, Enum):
+    """Where the baseline came from: drafts must never present an invented figure as fact."""
+
+    given = "given"
+    assumed = "assumed"
+    unknown = "unknown"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class KeyResult(BaseModel):
+    """One measurable outcome. Only `text` is required: people paste plain sentences."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(description="The key result as one sentence, e.g. 'Raise activation from 30% to 45% by Q2'.")
+    metric: str | None = Field(default=None, description="What is measured, e.g. 'activation rate'.")
+    baseline: float | None = Field(default=None, description="Current value of the metric, if known.")
+    target: float | None = Field(default=None, description="Value to reach by the deadline.")
+    unit: str | None = Field(default=None, description="Unit of baseline and target: %, EUR, users, days...")
+    direction: Direction | None = Field(default=None, description="increase, decrease, stay or achieve.")
+    deadline: str | None = Field(default=None, description="When, e.g. '2026-06-30' or 'end of Q2'.")
+    baseline_source: BaselineSource | None = Field(
+        default=None, description="given (stated by the user), assumed (an estimate to confirm) or unknown."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class Objective(BaseModel):
+    """A short, qualitative destination with the key results that prove it was reached."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(description="Short, motivating, qualitative; no numbers.")
+    why: str | None = Field(default=None, description="Why this matters now, in one sentence.")
+    key_results: list[KeyResult] = Field(default_factory=list, description="3-5 measurable outcomes.")
+    initiatives: list[str] = Field(default_factory=list, description="Actions planned to move the key results.")
+    examples: list[str] = Field(default_factory=list, description="Ids of library examples that inspired it.")
+
+    @field_validator("title")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class OKRSet(BaseModel):
+    """The objectives one team commits to for one cycle."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    goal: str | None = Field(default=None, description="The vague goal this set answers.")
+    language: str | None = Field(default=None, description="ISO 639-1 code: en, it, pl, fa...")
+    team: str | None = Field(default=None, description="Team or function, e.g. marketing, seo, product.")
+    cycle: str | None = Field(default=None, description="Cycle such as 2026-Q1, 2026-H2 or 2026-FY.")
+    objectives: list[Objective] = Field(default_factory=list)
+
+    @field_validator("cycle")
+    @classmethod
+    def _cycle(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().upper()
+        if not CYCLE_RE.match(value):
+            raise ValueError(f"cycle {value!r} is not like 2026-Q1, 2026-H2 or 2026-FY")
+        return value
+
+
+class Finding(BaseModel):
+    """One thing the validator says: what is wrong, where, and how to fix it."""
+
+    rule: str
+    severity: Severity
+    path: str = Field(description="objectives[i], objectives[i].key_results[j], or '' for the whole set.")
+    message: str
+    suggestion: str
+
+
+class SubScores(BaseModel):
+    measurable: int
+    time_bound: int
+    outcome_focused: int
+    baseline_ambition: int
+    structure: int
+
+
+class Report(BaseModel):
+    """The validator's verdict on one OKR set."""
+
+    passed: bool
+    score: int = Field(ge=0, le=100)
+    sub_scores: SubScores
+    findings: list[Finding]
+    language: str
+    counts: dict[str, int] = Field(default_factory=dict, description="errors, warnings, infos")
+
+
+# --- the example library -------------------------------------------------------------------------
+
+
+class ExampleKeyResult(BaseModel):
+    """A key result from the library, with its English rendering and the findings we expect."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    en: str
+    expect: list[str] = Field(default_factory=list)
+    team: str | None = None  # set when a cascaded key result belongs to another team
+
+
+class ExampleInitiative(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    en: str
+
+
+class Example(BaseModel):
+    """One objective with its key results, as found in a source article."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    group: str = Field(description="Shared by translations of the same example.")
+    team: str
+    objective: str
+    objective_en: str
+    expect: list[str] = Field(default_factory=list)
+    key_results: list[ExampleKeyResult]
+    initiatives: list[ExampleInitiative] = Field(default_factory=list)
+    parent_objective_en: str | None = None
+    language: str = ""
+    source: str = ""
+
+    def to_objective(self) -> Objective:
+        """The example as a domain Objective, in its own language."""
+        return Objective(
+            title=self.objective,
+            key_results=[KeyResult(text=kr.text) for kr in self.key_results],
+            initiatives=[i.text for i in self.initiatives],
+            examples=[self.id],
+        )
+
+
+class LabelledItem(BaseModel):
+    """A single objective, key result or action labelled good or bad by a source article."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    source: str
+    language: str
+    kind: str = Field(pattern="^(objective|key_result|action)$")
+    text: str
+    en: str
+    label: str = Field(pattern="^(good|bad)$")
+    reason: str
+    expect: list[str] = Field(default_factory=list)

@@ -1,0 +1,142 @@
+"""What a sentence says, as facts the rules can test: numbers, baseline, timeframe, verbs.
+
+The order of the passes matters and is the reason this module exists: spans that are not targets
+(a "first 30 days" window, a "from 12% to 18%" range, "within six months") are recognised and
+masked first, so that the six in "six months" is never read as a target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.languages import Language, normalise, parse_number
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_MASK = " \u2591 "
+_DIRECTIONS = ("increase", "decrease", "improve", "stay", "achieve")  # a visible, non-word filler where a span was consumed
+
+
+@dataclass
+class TextFeatures:
+    """Facts about one objective or key result text. Plain dataclass: cheap, internal to the linter."""
+
+    quantities: list[float] = field(default_factory=list)
+    has_placeholder: bool = False
+    has_timeframe: bool = False
+    has_baseline: bool = False
+    baseline: float | None = None
+    target: float | None = None
+    direction: str | None = None  # increase, decrease, improve, stay, achieve
+    is_activity: bool = False
+    is_kpi: bool = False
+    has_vague_metric: bool = False
+    is_bau: bool = False
+    has_verb: bool = False
+    words: int = 0
+    content_words: int = 0
+
+    @property
+    def has_quantity(self) -> bool:
+        return bool(self.quantities)
+
+    @property
+    def direction_conflict(self) -> bool:
+        """A range that moves against its verb: 'reduce churn from 3% to 5%'."""
+        if self.baseline is None or self.target is None:
+            return False
+        if self.direction == "increase":
+            return self.target < self.baseline
+        if self.direction == "decrease":
+            return self.target > self.baseline
+        return False
+
+
+def _consume(pattern: re.Pattern, text: str) -> tuple[str, list[re.Match]]:
+    matches = list(pattern.finditer(text))
+    return (pattern.sub(_MASK, text) if matches else text), matches
+
+
+def _value(lang: Language, token: str) -> float | None:
+    word = token.strip().casefold()
+    if word in lang.number_words:
+        return lang.number_words[word]
+    value = parse_number(token)
+    if value is None:
+        return None
+    for scale, factor in lang.scale_words.items():
+        if re.search(rf"\d\s?{re.escape(scale)}\.?\s*(?:%|$|\W)", token.casefold()):
+            return value * factor
+    return value
+
+
+def _first_verb(lang: Language, text: str, classes: tuple[str, ...]) -> str | None:
+    """The verb class that occurs first: 'increase X while keeping Y low' is an increase."""
+    best: tuple[int, str] | None = None
+    for name in classes:
+        pattern = lang.verbs.get(name)
+        match = pattern.search(text) if pattern else None
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), name)
+    return best[1] if best else None
+
+
+def _has(lang: Language, name: str, text: str) -> bool:
+    pattern = lang.verbs.get(name)
+    return bool(pattern and pattern.search(text))
+
+
+def analyse(text: str, lang: Language) -> TextFeatures:
+    """Extract every fact the rules use from one sentence in `lang`."""
+    facts = TextFeatures()
+    norm = normalise(text)
+    low = norm.casefold()
+    tokens = _TOKEN.findall(low)
+    facts.words = len(tokens)
+    facts.content_words = sum(
+        1 for t in tokens if t not in lang.stopwords and not t[0].isdigit() and t not in lang.number_words
+    )
+
+    masked, _ = _consume(lang.window, norm)
+    masked, levels = _consume(lang.service_level, masked)
+    facts.quantities += [1.0] * len(levels)  # "within 2 days" is a standard to meet: measurable
+    for pattern in lang.from_to:
+        match = pattern.search(masked)
+        if match:
+            facts.baseline, facts.target = _value(lang, match["a"]), _value(lang, match["b"])
+            facts.quantities += [v for v in (facts.baseline, facts.target) if v is not None]
+            facts.has_baseline = True
+            masked = masked[: match.start()] + _MASK + masked[match.end() :]
+            break
+    facts.has_baseline = facts.has_baseline or bool(lang.baseline_words.search(masked))
+    masked, found = _consume(lang.timeframe, masked)
+    facts.has_timeframe = bool(found)
+    masked, cs = _consume(lang.placeholder_cs, masked)
+    masked, ci = _consume(lang.placeholder, masked)
+    facts.has_placeholder = bool(cs or ci)
+    for match in lang.num_re.finditer(masked):
+        value = _value(lang, match.group(0))
+        if value is not None:
+            facts.quantities.append(value)
+
+    facts.direction = _first_verb(lang, low, _DIRECTIONS)
+    outcome = any(_has(lang, name, low) for name in ("increase", "decrease", "improve", "achieve"))
+    facts.has_verb = facts.direction is not None or any(
+        _has(lang, name, low) for name in ("activity", "objective", "continue")
+    )
+    if lang.activity_scope == "first_verb":
+        facts.is_activity = _first_verb(lang, low, (*_DIRECTIONS, "activity")) == "activity"
+    else:
+        facts.is_activity = _has(lang, "activity", low) and not outcome
+    moves = _has(lang, "increase", low) or _has(lang, "decrease", low)
+    stays = _has(lang, "stay", low)
+    facts.is_kpi = (stays and bool(lang.kpi_threshold.search(low) or lang.kpi_level.search(low))) or (
+        not moves and bool(lang.kpi_ceiling.search(low))
+    )
+    if facts.is_kpi and not moves:
+        facts.direction = "stay"
+    facts.is_bau = (stays or _has(lang, "continue", low)) and not outcome
+    facts.has_vague_metric = (
+        facts.has_quantity and bool(lang.vague.search(low)) and not lang.concrete.search(low)
+    )
+    return facts

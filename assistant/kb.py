@@ -1,0 +1,114 @@
+"""The example-OKR library: YAML files in `examples_kb/`, checked against the domain types.
+
+A broken file is reported as `file:line: what is wrong`, because the people who add their own past
+OKRs to the library are not the people who wrote the loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.domain import Example, LabelledItem
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class LibraryError(ValueError):
+    """A library file that cannot be used; the message names file and line."""
+
+
+def kb_dir() -> Path:
+    """Where the library lives: $OKR_KB_DIR, else `examples_kb/` beside the package."""
+    return Path(os.environ.get("OKR_KB_DIR") or REPO_ROOT / "examples_kb")
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}" if where else err["msg"]
+
+
+def _load_yaml(path: Path) -> tuple[dict, yaml.Node]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise LibraryError(f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise LibraryError(f"{path.name}:1: expected a mapping with 'examples' or 'items'")
+    return data, node
+
+
+def _item_lines(node: yaml.Node, key: str) -> list[int]:
+    for k, v in getattr(node, "value", []):
+        if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def load_file(path: Path) -> tuple[list[Example], list[LabelledItem]]:
+    """Examples and labelled items of one library file, validated, with file:line on error."""
+    data, node = _load_yaml(path)
+    examples, labelled = [], []
+    for key, model in (("examples", Example), ("items", LabelledItem)):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            raise LibraryError(f"{path.name}:1: '{key}' must be a list")
+        lines = _item_lines(node, key)
+        for n, raw in enumerate(items):
+            line = lines[n] if n < len(lines) else 1
+            if not isinstance(raw, dict):
+                raise LibraryError(f"{path.name}:{line}: each entry of '{key}' must be a mapping")
+            if model is Example:
+                raw = {"language": data.get("language", ""), "source": data.get("source", ""), **raw}
+            try:
+                obj = model.model_validate(raw)
+            except ValidationError as exc:
+                raise LibraryError(f"{path.name}:{line}: {_first_error(exc)}") from None
+            (examples if model is Example else labelled).append(obj)
+    if "examples" in data and not data.get("language"):
+        raise LibraryError(f"{path.name}:1: 'language' is required for a file of examples")
+    return examples, labelled
+
+
+@cache
+def load(directory: str | None = None) -> tuple[tuple[Example, ...], tuple[LabelledItem, ...]]:
+    """Every example and labelled item in the library; ids must be unique across files."""
+    root = Path(directory) if directory else kb_dir()
+    if not root.is_dir():
+        raise LibraryError(f"{root}: example library not found; set OKR_KB_DIR to the examples_kb folder")
+    examples: list[Example] = []
+    labelled: list[LabelledItem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(root.glob("*.yaml")):
+        ex, lab = load_file(path)
+        for item in [*ex, *lab]:
+            if item.id in seen:
+                raise LibraryError(f"{path.name}: duplicate id {item.id!r} (also in {seen[item.id]})")
+            seen[item.id] = path.name
+        examples += ex
+        labelled += lab
+    return tuple(examples), tuple(labelled)
+
+
+def examples(directory: str | None = None) -> tuple[Example, ...]:
+    return load(directory)[0]
+
+
+def content_hash(directory: str | None = None) -> str:
+    """Hash of the library files, so an index built from them can tell it is stale."""
+    root = Path(directory) if directory else kb_dir()
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

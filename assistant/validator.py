@@ -1,0 +1,208 @@
+"""The deterministic validator: every objective and key result checked against data-driven rules.
+
+Pure Python, no network, no LLM, no heavy imports: it is what `okr check` runs and what the
+drafter's repair loop trusts. Rules live in rules.yaml; the facts their `when` expressions may use
+are built here:
+
+key results  has_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
+             target target_field direction direction_conflict is_activity is_kpi timebound
+             baseline_source duplicate_of text
+objectives   has_quantity content_words words has_verb is_bau kr_count text
+set          objective_count
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from types import CodeType
+
+import yaml
+
+from assistant import languages
+from assistant.domain import Finding, KeyResult, Objective, OKRSet, Report, Severity, SubScores
+from assistant.features import TextFeatures, analyse
+
+RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+DIMENSIONS = ("measurable", "time_bound", "outcome_focused", "baseline_ambition")
+WEIGHTS = {"measurable": 30, "time_bound": 15, "outcome_focused": 20, "baseline_ambition": 15, "structure": 20}
+STRUCTURE_PENALTY = {Severity.error: 35, Severity.warning: 10, Severity.info: 2}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    target: str
+    severity: Severity
+    dimension: str | None
+    when: CodeType
+    title: str
+    message: str
+    suggestion: str
+    source: str
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The rule table, compiled once. A broken rules file is a bug, so it fails loudly."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(RULES_FILE.read_text(encoding="utf-8"), Loader=loader)
+    return tuple(
+        Rule(
+            id=r["id"],
+            target=r["target"],
+            severity=Severity(r["severity"]),
+            dimension=r.get("dimension"),
+            when=compile(r["when"], f"rules.yaml:{r['id']}", "eval"),
+            title=r["title"],
+            message=r["message"],
+            suggestion=r["suggestion"],
+            source=r["source"],
+        )
+        for r in raw
+    )
+
+
+@cache
+def rule_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in rules()}
+
+
+def _fires(rule: Rule, facts: dict) -> bool:
+    return bool(eval(rule.when, {"__builtins__": {}}, facts))  # rules.yaml ships with the package
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Format(dict):
+    """Message formatting that never raises on a fact a message does not have."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _findings(target: str, facts: dict, path: str) -> list[Finding]:
+    out = []
+    values = _Format(facts, text=_short(str(facts.get("text", ""))))
+    for rule in rules():
+        if rule.target == target and _fires(rule, facts):
+            out.append(
+                Finding(
+                    rule=rule.id,
+                    severity=rule.severity,
+                    path=path,
+                    message=rule.message.format_map(values),
+                    suggestion=rule.suggestion.format_map(values),
+                )
+            )
+    return out
+
+
+def _dedupe_key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> dict:
+    facts = asdict(feats)
+    baseline = kr.baseline if kr.baseline is not None else feats.baseline
+    target = kr.target if kr.target is not None else feats.target
+    direction = kr.direction.value if kr.direction else feats.direction
+    conflict = feats.direction_conflict
+    if baseline is not None and target is not None and direction in ("increase", "decrease"):
+        conflict = target < baseline if direction == "increase" else target > baseline
+    facts.update(
+        text=kr.text,
+        has_quantity=feats.has_quantity or kr.target is not None,
+        baseline_known=feats.has_baseline or kr.baseline is not None,
+        baseline=baseline,
+        target=target,
+        target_field=kr.target,
+        direction=direction,
+        direction_conflict=conflict,
+        timebound=feats.has_timeframe or bool(kr.deadline) or context_timebound,
+        baseline_source=kr.baseline_source.value if kr.baseline_source else None,
+        duplicate_of=None,
+    )
+    return facts
+
+
+def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict) -> tuple[list, list]:
+    """Findings for one objective and its key results, plus per-key-result dimension hits."""
+    ofeats = analyse(obj.title, lang)
+    ofacts = asdict(ofeats) | {"text": obj.title, "has_quantity": ofeats.has_quantity, "kr_count": len(obj.key_results)}
+    findings = _findings("objective", ofacts, f"objectives[{i}]")
+    hits = []
+    for j, kr in enumerate(obj.key_results):
+        path = f"objectives[{i}].key_results[{j}]"
+        facts = _kr_facts(kr, analyse(kr.text, lang), bool(cycle) or ofeats.has_timeframe)
+        key = _dedupe_key(kr.text)
+        if key and key in seen:
+            facts["duplicate_of"] = seen[key]
+        seen.setdefault(key, path)
+        found = _findings("key_result", facts, path)
+        findings += found
+        hits.append({rule_by_id()[f.rule].dimension for f in found if f.severity != Severity.info})
+    return findings, hits
+
+
+def _score(hits: list[set], structural: list[Finding]) -> SubScores:
+    def share(dim: str) -> int:
+        return round(100 * sum(1 for h in hits if dim not in h) / len(hits)) if hits else 0
+
+    penalty = sum(STRUCTURE_PENALTY[f.severity] for f in structural)
+    return SubScores(**{d: share(d) for d in DIMENSIONS}, structure=max(0, 100 - penalty))
+
+
+def language_of(okr: OKRSet) -> str:
+    """The set's language: declared, or detected from all of its text at once."""
+    if okr.language and okr.language in languages.available():
+        return okr.language
+    text = " ".join([o.title for o in okr.objectives] + [kr.text for o in okr.objectives for kr in o.key_results])
+    return languages.detect(text or (okr.goal or ""))
+
+
+def _objective_language(obj: Objective, default: str) -> str:
+    """Sets pasted from several sources mix languages: each objective is read in its own."""
+    return languages.detect(" ".join([obj.title] + [kr.text for kr in obj.key_results]), default=default)
+
+
+def validate(okr: OKRSet, language: str | None = None) -> Report:
+    """Check a whole OKR set. Deterministic: the same set always gets the same report."""
+    fixed = language or (okr.language if okr.language in languages.available() else None)
+    code = fixed or language_of(okr)
+    findings = _findings("set", {"objective_count": len(okr.objectives)}, "")
+    hits: list[set] = []
+    seen: dict[str, str] = {}
+    for i, obj in enumerate(okr.objectives):
+        lang = languages.get(fixed or _objective_language(obj, code))
+        found, kr_hits = _check_objective(i, obj, lang, okr.cycle, seen)
+        findings += found
+        hits += kr_hits
+    structural = [f for f in findings if ".key_results[" not in f.path]
+    subs = _score(hits, structural)
+    total = round(sum(getattr(subs, k) * w for k, w in WEIGHTS.items()) / sum(WEIGHTS.values()))
+    counts = {s.value + "s": sum(1 for f in findings if f.severity == s) for s in Severity}
+    return Report(
+        passed=counts["errors"] == 0,
+        score=total if okr.objectives else 0,
+        sub_scores=subs,
+        findings=findings,
+        language=code,
+        counts=counts,
+    )
+
+
+def check_text(text: str, kind: str = "key_result", language: str | None = None) -> list[Finding]:
+    """Findings for one objective or key result on its own (used by tests, evals and the UI)."""
+    lang = languages.get(language or languages.detect(text))
+    if kind == "objective":
+        feats = analyse(text, lang)
+        facts = asdict(feats) | {"text": text, "has_quantity": feats.has_quantity, "kr_count": 3}
+        return _findings("objective", facts, "")
+    facts = _kr_facts(KeyResult(text=text), analyse(text, lang), False)
+    return _findings("key_result", facts, "")
