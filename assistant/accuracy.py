@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from assistant import kb
 from assistant.domain import KeyResult, Objective, OKRSet
@@ -69,10 +72,22 @@ def _example_cases(ex, english: bool) -> list[Case]:
     for f in report.findings:
         fired[f.path].add(f.rule)
     hold = is_holdout(ex.group)
-    cases = [Case(ex.id, lang, "objective", title, frozenset(ex.expect), _judged(fired["objectives[0]"], "objective"), hold)]
+    cases = [
+        Case(
+            ex.id,
+            lang,
+            "objective",
+            title,
+            frozenset(ex.expect),
+            _judged(fired["objectives[0]"], "objective"),
+            hold,
+        )
+    ]
     for j, (kr, spec) in enumerate(zip(krs, ex.key_results, strict=True)):
         got = _judged(fired[f"objectives[0].key_results[{j}]"], "key_result")
-        cases.append(Case(f"{ex.id}#kr{j + 1}", lang, "key_result", kr.text, frozenset(spec.expect), got, hold))
+        cases.append(
+            Case(f"{ex.id}#kr{j + 1}", lang, "key_result", kr.text, frozenset(spec.expect), got, hold)
+        )
     return cases
 
 
@@ -81,7 +96,23 @@ def _labelled_cases(item, english: bool) -> list[Case]:
     text = item.en if english else item.text
     kind = "objective" if item.kind == "objective" else "key_result"
     fired = {f.rule for f in check_text(text, kind=kind, language=lang)}
-    return [Case(item.id, lang, kind, text, frozenset(item.expect), _judged(fired, kind), is_holdout(item.id))]
+    return [
+        Case(item.id, lang, kind, text, frozenset(item.expect), _judged(fired, kind), is_holdout(item.id))
+    ]
+
+
+OWN_CASES = Path(__file__).resolve().parent.parent / "evals" / "validator" / "cases.yaml"
+
+
+def own_cases(path: Path = OWN_CASES) -> list[Case]:
+    """Hand-written cases beyond the seeds (evals/validator/cases.yaml), checked on their own."""
+    if not path.exists():
+        return []
+    out = []
+    for n, (lang, kind, text, expect) in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]):
+        fired = {f.rule for f in check_text(text, kind=kind, language=lang)}
+        out.append(Case(f"own-{n + 1}", lang, kind, text, frozenset(expect), _judged(fired, kind), False))
+    return out
 
 
 def cases() -> list[Case]:
@@ -114,18 +145,27 @@ def tally(selected: list[Case]) -> Tally:
 def summary(all_cases: list[Case] | None = None) -> dict:
     """Accuracy overall, on the tuned and held-out slices, per language and per rule."""
     all_cases = all_cases if all_cases is not None else cases()
+    own = own_cases()
     slices = {
         "all": all_cases,
         "tuned": [c for c in all_cases if not c.holdout],
         "holdout": [c for c in all_cases if c.holdout],
+        "own": own,
     }
     out: dict = {name: _slice(cs) for name, cs in slices.items()}
     out["per_language"] = {
-        lang: _slice([c for c in all_cases if c.language == lang]) for lang in sorted({c.language for c in all_cases})
+        lang: _slice([c for c in all_cases if c.language == lang])
+        for lang in sorted({c.language for c in all_cases})
     }
     t = tally(all_cases)
     out["per_rule"] = {
-        rule: {"tp": v[0], "fp": v[1], "fn": v[2], "tn": v[3], "accuracy": round((v[0] + v[3]) / max(1, sum(v)), 4)}
+        rule: {
+            "tp": v[0],
+            "fp": v[1],
+            "fn": v[2],
+            "tn": v[3],
+            "accuracy": round((v[0] + v[3]) / max(1, sum(v)), 4),
+        }
         for rule, v in sorted(t.per_rule.items())
     }
     return out

@@ -111,15 +111,22 @@ def _cycle(value: str) -> str:
     return cycle
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line naming the problem and where to look, not a usage dump."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="okr",
         description="OKR drafting assistant: draft objectives and SMART key results from a vague goal, "
         "and lint OKRs in English, Italian, Polish and Persian.",
         epilog="Run `okr COMMAND --help` for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"okr {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser(
         "check",
@@ -128,14 +135,27 @@ def build_parser() -> argparse.ArgumentParser:
         "('Objective: ...' lines with bulleted key results under them). Exit 0: no errors; "
         "1: errors found; 2: unreadable input.",
     )
-    check.add_argument("file", nargs="?", default="-", help="file to check, or - for standard input (default)")
-    check.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
     check.add_argument(
-        "--input-format", choices=["auto", "json", "yaml", "text"], default="auto", help="input format (default: auto)"
+        "file", nargs="?", default="-", help="file to check, or - for standard input (default)"
     )
-    check.add_argument("--lang", default="auto", help="language of the OKRs: auto, en, it, pl, fa (default: auto)")
-    check.add_argument("--cycle", type=_cycle, help="cycle the set belongs to, e.g. 2026-Q1 (makes it time-bound)")
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text report")
+    check.add_argument(
+        "--format", choices=["text", "json"], default="text", help="report format (default: text)"
+    )
+    check.add_argument(
+        "--input-format",
+        choices=["auto", "json", "yaml", "text"],
+        default="auto",
+        help="input format (default: auto)",
+    )
+    check.add_argument(
+        "--lang", default="auto", help="language of the OKRs: auto, en, it, pl, fa (default: auto)"
+    )
+    check.add_argument(
+        "--cycle", type=_cycle, help="cycle the set belongs to, e.g. 2026-Q1 (makes it time-bound)"
+    )
+    check.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="colour the text report"
+    )
     check.set_defaults(func=cmd_check)
     return parser
 

@@ -8,14 +8,14 @@ schema the validator checks.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CYCLE_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12]|FY)$")
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Which way the key result's metric should move."""
 
     increase = "increase"
@@ -24,7 +24,7 @@ class Direction(str, Enum):
     achieve = "achieve"  # reach a level or count from nothing
 
 
-class BaselineSource(str, Enum):
+class BaselineSource(StrEnum):
     """Where the baseline came from: drafts must never present an invented figure as fact."""
 
     given = "given"
@@ -32,7 +32,7 @@ class BaselineSource(str, Enum):
     unknown = "unknown"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
@@ -41,9 +41,11 @@ class Severity(str, Enum):
 class KeyResult(BaseModel):
     """One measurable outcome. Only `text` is required: people paste plain sentences."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
-    text: str = Field(description="The key result as one sentence, e.g. 'Raise activation from 30% to 45% by Q2'.")
+    text: str = Field(
+        description="The key result as one sentence, e.g. 'Raise activation from 30% to 45% by Q2'."
+    )
     metric: str | None = Field(default=None, description="What is measured, e.g. 'activation rate'.")
     baseline: float | None = Field(default=None, description="Current value of the metric, if known.")
     target: float | None = Field(default=None, description="Value to reach by the deadline.")
@@ -63,12 +65,14 @@ class KeyResult(BaseModel):
 class Objective(BaseModel):
     """A short, qualitative destination with the key results that prove it was reached."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     title: str = Field(description="Short, motivating, qualitative; no numbers.")
     why: str | None = Field(default=None, description="Why this matters now, in one sentence.")
     key_results: list[KeyResult] = Field(default_factory=list, description="3-5 measurable outcomes.")
-    initiatives: list[str] = Field(default_factory=list, description="Actions planned to move the key results.")
+    initiatives: list[str] = Field(
+        default_factory=list, description="Actions planned to move the key results."
+    )
     examples: list[str] = Field(default_factory=list, description="Ids of library examples that inspired it.")
 
     @field_validator("title")
@@ -80,7 +84,7 @@ class Objective(BaseModel):
 class OKRSet(BaseModel):
     """The objectives one team commits to for one cycle."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     goal: str | None = Field(default=None, description="The vague goal this set answers.")
     language: str | None = Field(default=None, description="ISO 639-1 code: en, it, pl, fa...")
@@ -102,6 +106,8 @@ class OKRSet(BaseModel):
 class Finding(BaseModel):
     """One thing the validator says: what is wrong, where, and how to fix it."""
 
+    model_config = ConfigDict(defer_build=True)
+
     rule: str
     severity: Severity
     path: str = Field(description="objectives[i], objectives[i].key_results[j], or '' for the whole set.")
@@ -110,6 +116,7 @@ class Finding(BaseModel):
 
 
 class SubScores(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     measurable: int
     time_bound: int
     outcome_focused: int
@@ -118,6 +125,7 @@ class SubScores(BaseModel):
 
 
 class Report(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     """The validator's verdict on one OKR set."""
 
     passed: bool
@@ -134,7 +142,7 @@ class Report(BaseModel):
 class ExampleKeyResult(BaseModel):
     """A key result from the library, with its English rendering and the findings we expect."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str
     en: str
@@ -143,7 +151,7 @@ class ExampleKeyResult(BaseModel):
 
 
 class ExampleInitiative(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str
     en: str
@@ -152,7 +160,7 @@ class ExampleInitiative(BaseModel):
 class Example(BaseModel):
     """One objective with its key results, as found in a source article."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     group: str = Field(description="Shared by translations of the same example.")
@@ -179,7 +187,7 @@ class Example(BaseModel):
 class LabelledItem(BaseModel):
     """A single objective, key result or action labelled good or bad by a source article."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     source: str

@@ -14,10 +14,10 @@ from assistant.languages import Language, normalise, parse_number
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _MASK = " \u2591 "
-_DIRECTIONS = ("increase", "decrease", "improve", "stay", "achieve")  # a visible, non-word filler where a span was consumed
+_DIRECTIONS = ("increase", "decrease", "improve", "stay", "achieve")
 
 
-@dataclass
+@dataclass(slots=False)
 class TextFeatures:
     """Facts about one objective or key result text. Plain dataclass: cheap, internal to the linter."""
 
@@ -36,6 +36,14 @@ class TextFeatures:
     words: int = 0
     content_words: int = 0
 
+    def facts(self) -> dict:
+        """Every field and derived fact as a flat dict, for the rules' `when` expressions."""
+        return {
+            **self.__dict__,
+            "has_quantity": self.has_quantity,
+            "direction_conflict": self.direction_conflict,
+        }
+
     @property
     def has_quantity(self) -> bool:
         return bool(self.quantities)
@@ -52,9 +60,9 @@ class TextFeatures:
         return False
 
 
-def _consume(pattern: re.Pattern, text: str) -> tuple[str, list[re.Match]]:
-    matches = list(pattern.finditer(text))
-    return (pattern.sub(_MASK, text) if matches else text), matches
+def _consume(pattern: re.Pattern, text: str) -> tuple[str, int]:
+    """Mask every match of `pattern`; return the masked text and how many spans were consumed."""
+    return pattern.subn(_MASK, text)
 
 
 def _value(lang: Language, token: str) -> float | None:
@@ -64,26 +72,14 @@ def _value(lang: Language, token: str) -> float | None:
     value = parse_number(token)
     if value is None:
         return None
-    for scale, factor in lang.scale_words.items():
-        if re.search(rf"\d\s?{re.escape(scale)}\.?\s*(?:%|$|\W)", token.casefold()):
-            return value * factor
-    return value
+    scale = lang.scale_re.search(token)
+    return value * lang.scale_words[scale.group(1).casefold()] if scale else value
 
 
-def _first_verb(lang: Language, text: str, classes: tuple[str, ...]) -> str | None:
+def _first(positions: dict[str, int | None], classes: tuple[str, ...]) -> str | None:
     """The verb class that occurs first: 'increase X while keeping Y low' is an increase."""
-    best: tuple[int, str] | None = None
-    for name in classes:
-        pattern = lang.verbs.get(name)
-        match = pattern.search(text) if pattern else None
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), name)
-    return best[1] if best else None
-
-
-def _has(lang: Language, name: str, text: str) -> bool:
-    pattern = lang.verbs.get(name)
-    return bool(pattern and pattern.search(text))
+    found = [(pos, name) for name in classes if (pos := positions.get(name)) is not None]
+    return min(found)[1] if found else None
 
 
 def analyse(text: str, lang: Language) -> TextFeatures:
@@ -99,7 +95,7 @@ def analyse(text: str, lang: Language) -> TextFeatures:
 
     masked, _ = _consume(lang.window, norm)
     masked, levels = _consume(lang.service_level, masked)
-    facts.quantities += [1.0] * len(levels)  # "within 2 days" is a standard to meet: measurable
+    facts.quantities += [1.0] * levels  # "within 2 days" is a standard to meet: measurable
     for pattern in lang.from_to:
         match = pattern.search(masked)
         if match:
@@ -119,23 +115,23 @@ def analyse(text: str, lang: Language) -> TextFeatures:
         if value is not None:
             facts.quantities.append(value)
 
-    facts.direction = _first_verb(lang, low, _DIRECTIONS)
-    outcome = any(_has(lang, name, low) for name in ("increase", "decrease", "improve", "achieve"))
-    facts.has_verb = facts.direction is not None or any(
-        _has(lang, name, low) for name in ("activity", "objective", "continue")
-    )
+    positions = {name: (m.start() if (m := p.search(low)) else None) for name, p in lang.verbs.items()}
+    has = {name for name, pos in positions.items() if pos is not None}
+    facts.direction = _first(positions, _DIRECTIONS)
+    outcome = bool(has & {"increase", "decrease", "improve", "achieve"})
+    facts.has_verb = bool(has)
     if lang.activity_scope == "first_verb":
-        facts.is_activity = _first_verb(lang, low, (*_DIRECTIONS, "activity")) == "activity"
+        facts.is_activity = _first(positions, (*_DIRECTIONS, "activity")) == "activity"
     else:
-        facts.is_activity = _has(lang, "activity", low) and not outcome
-    moves = _has(lang, "increase", low) or _has(lang, "decrease", low)
-    stays = _has(lang, "stay", low)
+        facts.is_activity = "activity" in has and not outcome
+    moves = bool(has & {"increase", "decrease"})
+    stays = "stay" in has
     facts.is_kpi = (stays and bool(lang.kpi_threshold.search(low) or lang.kpi_level.search(low))) or (
         not moves and bool(lang.kpi_ceiling.search(low))
     )
     if facts.is_kpi and not moves:
         facts.direction = "stay"
-    facts.is_bau = (stays or _has(lang, "continue", low)) and not outcome
+    facts.is_bau = (stays or "continue" in has) and not outcome
     facts.has_vague_metric = (
         facts.has_quantity and bool(lang.vague.search(low)) and not lang.concrete.search(low)
     )

@@ -25,6 +25,9 @@ from assistant.domain import KeyResult, Objective, OKRSet
 class InputError(ValueError):
     """Input that cannot be read; the message says what is wrong and how to fix it, on one line."""
 
+    def __init__(self, message: str):
+        super().__init__(" ".join(message.split()))
+
 
 FORMATS = ("json", "yaml", "text")
 _BULLET = re.compile(r"^\s*(?:[-*•+▪◦–]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -61,6 +64,7 @@ def parse_text(text: str) -> OKRSet:
     okr = OKRSet()
     current: Objective | None = None
     in_initiatives = False
+    headings: set[int] = set()  # ids of objectives that came from a bare Markdown heading
     for raw in text.splitlines():
         line = _MD_HEADING.sub("", raw).strip()
         if not line or set(line) <= set("-=_*#|"):
@@ -85,11 +89,19 @@ def parse_text(text: str) -> OKRSet:
                 current = Objective(title=value if value is not None else _clean(body))
                 okr.objectives.append(current)
                 in_initiatives = False
+                if value is None and _MD_HEADING.match(raw):
+                    headings.add(id(current))
             elif in_initiatives and current:
                 current.initiatives.append(_clean(body))
             else:
                 current = current or _untitled(okr)
                 current.key_results.append(KeyResult(text=_clean(body)))
+    # A bare heading followed straight away by another objective is a document title, not an objective.
+    okr.objectives = [
+        o
+        for n, o in enumerate(okr.objectives)
+        if not (id(o) in headings and not o.key_results and not o.initiatives and n + 1 < len(okr.objectives))
+    ]
     return okr
 
 
@@ -110,13 +122,17 @@ def _from_data(data: object, name: str) -> OKRSet:
     if isinstance(data, list):
         data = {"objectives": data}
     if not isinstance(data, dict):
-        raise InputError(f"{name}: expected an object with 'objectives' (the OKRSet schema), got {type(data).__name__}")
+        raise InputError(
+            f"{name}: expected an object with 'objectives' (the OKRSet schema), got {type(data).__name__}"
+        )
     try:
         return OKRSet.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise InputError(f"{name}: {where}: {err['msg']} (objectives need 'title', key results need 'text')") from None
+        raise InputError(
+            f"{name}: {where}: {err['msg']} (objectives need 'title', key results need 'text')"
+        ) from None
 
 
 def parse_json(text: str, name: str = "<stdin>") -> OKRSet:
@@ -157,7 +173,9 @@ def sniff(text: str, name: str = "") -> str:
 def parse(text: str, name: str = "<stdin>", fmt: str | None = None) -> OKRSet:
     """Any supported input to an OKR set; InputError for anything unusable."""
     if not text.strip():
-        raise InputError(f"{name}: empty input; give a file with at least one objective, or pipe text to `okr check -`")
+        raise InputError(
+            f"{name}: empty input; give a file with at least one objective, or pipe text to `okr check -`"
+        )
     fmt = fmt or sniff(text, name)
     if fmt == "json":
         okr = parse_json(text, name)
@@ -166,7 +184,9 @@ def parse(text: str, name: str = "<stdin>", fmt: str | None = None) -> OKRSet:
     else:
         okr = parse_text(text)
     if not okr.objectives:
-        raise InputError(f"{name}: no objectives found; start one with 'Objective: ...' and list key results under it")
+        raise InputError(
+            f"{name}: no objectives found; start one with 'Objective: ...' and list key results under it"
+        )
     return okr
 
 

@@ -14,7 +14,7 @@ set          objective_count
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import CodeType
@@ -27,7 +27,13 @@ from assistant.features import TextFeatures, analyse
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
 DIMENSIONS = ("measurable", "time_bound", "outcome_focused", "baseline_ambition")
-WEIGHTS = {"measurable": 30, "time_bound": 15, "outcome_focused": 20, "baseline_ambition": 15, "structure": 20}
+WEIGHTS = {
+    "measurable": 30,
+    "time_bound": 15,
+    "outcome_focused": 20,
+    "baseline_ambition": 15,
+    "structure": 20,
+}
 STRUCTURE_PENALTY = {Severity.error: 35, Severity.warning: 10, Severity.info: 2}
 
 
@@ -108,7 +114,7 @@ def _dedupe_key(text: str) -> str:
 
 
 def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> dict:
-    facts = asdict(feats)
+    facts = feats.facts()
     baseline = kr.baseline if kr.baseline is not None else feats.baseline
     target = kr.target if kr.target is not None else feats.target
     direction = kr.direction.value if kr.direction else feats.direction
@@ -134,7 +140,7 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
 def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict) -> tuple[list, list]:
     """Findings for one objective and its key results, plus per-key-result dimension hits."""
     ofeats = analyse(obj.title, lang)
-    ofacts = asdict(ofeats) | {"text": obj.title, "has_quantity": ofeats.has_quantity, "kr_count": len(obj.key_results)}
+    ofacts = ofeats.facts() | {"text": obj.title, "kr_count": len(obj.key_results)}
     findings = _findings("objective", ofacts, f"objectives[{i}]")
     hits = []
     for j, kr in enumerate(obj.key_results):
@@ -162,7 +168,9 @@ def language_of(okr: OKRSet) -> str:
     """The set's language: declared, or detected from all of its text at once."""
     if okr.language and okr.language in languages.available():
         return okr.language
-    text = " ".join([o.title for o in okr.objectives] + [kr.text for o in okr.objectives for kr in o.key_results])
+    text = " ".join(
+        [o.title for o in okr.objectives] + [kr.text for o in okr.objectives for kr in o.key_results]
+    )
     return languages.detect(text or (okr.goal or ""))
 
 
@@ -202,7 +210,7 @@ def check_text(text: str, kind: str = "key_result", language: str | None = None)
     lang = languages.get(language or languages.detect(text))
     if kind == "objective":
         feats = analyse(text, lang)
-        facts = asdict(feats) | {"text": text, "has_quantity": feats.has_quantity, "kr_count": 3}
+        facts = feats.facts() | {"text": text, "kr_count": 3}
         return _findings("objective", facts, "")
     facts = _kr_facts(KeyResult(text=text), analyse(text, lang), False)
     return _findings("key_result", facts, "")

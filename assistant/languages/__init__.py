@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -69,43 +69,99 @@ def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
 
 
 class Language:
-    """A language's words and patterns, compiled for the validator's feature extraction."""
+    """A language's words and patterns. Patterns compile on first use (regex compilation is most of
+    a short `okr check` run), so detecting a language or reading its labels compiles nothing."""
 
     def __init__(self, data: dict, common: dict):
+        self._data, self._common = data, common
         self.code: str = data["code"]
         self.name: str = data["name"]
         self.markers = set(data.get("markers", []))
         self.stopwords = {w.casefold() for w in data.get("stopwords", [])}
-        self.number_words: dict[str, float] = {str(k).casefold(): float(v) for k, v in data["number_words"].items()}
+        self.number_words: dict[str, float] = {
+            str(k).casefold(): float(v) for k, v in data["number_words"].items()
+        }
         scales = data.get("scale_words", {})
         self.scale_words = {str(k).casefold(): float(v) for k, v in scales.items()}
-        currency = "|".join(data.get("currency", []))
-        scale = _alt(list(scales), prefix=False).removeprefix(r"(?<!\w)")
+        self.labels = {k: [str(v) for v in vs] for k, vs in data.get("labels", {}).items()}
+        self.activity_scope: str = data.get("activity_scope", "first_verb")
+
+    @cached_property
+    def num(self) -> str:
+        """The regex source of a number in this language (digits with scale/currency, or a word)."""
+        currency = "|".join(self._data.get("currency", []))
+        scale = _alt(list(self.scale_words), prefix=False).removeprefix(r"(?<!\w)")
         word_num = _alt(list(self.number_words), prefix=False)
-        self.num = (
+        return (
             rf"(?:(?:{currency})\s?)?(?<![\w.,])(?:{_DIGITS_RE})(?:\s?(?:{scale})\.?)?(?:\s?%|\s?(?:{currency}))?"
             rf"|{word_num}"
         )
-        self.num_re = re.compile(self.num, re.IGNORECASE)
-        self.from_to = [re.compile(p.replace("{NUM}", self.num), re.IGNORECASE) for p in data.get("from_to", [])]
-        self.baseline_words = _compile(data.get("baseline_words", []))
-        self.timeframe = _compile(common.get("timeframe", []) + data.get("timeframe", []))
-        self.window = _compile(data.get("window", []))
-        self.service_level = _compile(data.get("service_level", []))
-        self.activity_scope: str = data.get("activity_scope", "first_verb")
-        sensitive = set(common.get("case_sensitive_placeholders", []))
-        self.placeholder_cs = _compile([p for p in common.get("placeholder", []) if p in sensitive], 0)
-        self.placeholder = _compile(
-            [p for p in common.get("placeholder", []) if p not in sensitive] + data.get("placeholder", [])
-        )
-        self.verbs = {name: re.compile(_alt(stems), re.IGNORECASE) for name, stems in data["verbs"].items()}
-        self.vague = re.compile(_alt(data.get("vague_nouns", [])), re.IGNORECASE)
-        self.concrete = re.compile(_alt(data.get("concrete_metrics", [])), re.IGNORECASE)
-        kpi = data.get("kpi", {})
-        self.kpi_threshold = re.compile(_alt(kpi.get("thresholds", []), prefix=False), re.IGNORECASE)
-        self.kpi_level = re.compile(_alt(kpi.get("levels", [])), re.IGNORECASE)
-        self.kpi_ceiling = re.compile(_alt(kpi.get("ceilings", []), prefix=False), re.IGNORECASE)
-        self.labels = {k: [str(v) for v in vs] for k, vs in data.get("labels", {}).items()}
+
+    @cached_property
+    def num_re(self) -> re.Pattern:
+        return re.compile(self.num, re.IGNORECASE)
+
+    @cached_property
+    def scale_re(self) -> re.Pattern:
+        scales = _alt(list(self.scale_words), prefix=False).removeprefix(r"(?<!\w)")
+        return re.compile(rf"\d\s?({scales})", re.IGNORECASE)
+
+    @cached_property
+    def from_to(self) -> list[re.Pattern]:
+        return [
+            re.compile(p.replace("{NUM}", self.num), re.IGNORECASE) for p in self._data.get("from_to", [])
+        ]
+
+    @cached_property
+    def baseline_words(self) -> re.Pattern:
+        return _compile(self._data.get("baseline_words", []))
+
+    @cached_property
+    def timeframe(self) -> re.Pattern:
+        return _compile(self._common.get("timeframe", []) + self._data.get("timeframe", []))
+
+    @cached_property
+    def window(self) -> re.Pattern:
+        return _compile(self._data.get("window", []))
+
+    @cached_property
+    def service_level(self) -> re.Pattern:
+        return _compile(self._data.get("service_level", []))
+
+    @cached_property
+    def placeholder_cs(self) -> re.Pattern:
+        sensitive = set(self._common.get("case_sensitive_placeholders", []))
+        return _compile([p for p in self._common.get("placeholder", []) if p in sensitive], 0)
+
+    @cached_property
+    def placeholder(self) -> re.Pattern:
+        sensitive = set(self._common.get("case_sensitive_placeholders", []))
+        common = [p for p in self._common.get("placeholder", []) if p not in sensitive]
+        return _compile(common + self._data.get("placeholder", []))
+
+    @cached_property
+    def verbs(self) -> dict[str, re.Pattern]:
+        return {name: re.compile(_alt(stems), re.IGNORECASE) for name, stems in self._data["verbs"].items()}
+
+    @cached_property
+    def vague(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("vague_nouns", [])), re.IGNORECASE)
+
+    @cached_property
+    def concrete(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("concrete_metrics", [])), re.IGNORECASE)
+
+    @cached_property
+    def kpi_threshold(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("kpi", {}).get("thresholds", []), prefix=False), re.IGNORECASE)
+
+    @cached_property
+    def kpi_level(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("kpi", {}).get("levels", [])), re.IGNORECASE)
+
+    @cached_property
+    def kpi_ceiling(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("kpi", {}).get("ceilings", []), prefix=False), re.IGNORECASE)
 
 
 @cache

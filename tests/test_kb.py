@@ -1,0 +1,97 @@
+"""The example library: complete, consistent with the seeds, and loud about broken files."""
+
+import pytest
+
+from assistant import kb
+
+
+def test_library_size_and_languages():
+    examples, labelled = kb.load()
+    assert len(examples) >= 80
+    assert sum(len(e.key_results) for e in examples) >= 250
+    assert {e.language for e in examples} == {"it", "pl", "fa"}
+    assert {
+        "seo",
+        "social",
+        "content",
+        "email",
+        "paid-ads",
+        "pr",
+        "partnerships",
+        "customer-success",
+        "mobile",
+        "product",
+        "engineering",
+        "sales",
+        "marketing",
+    } <= {e.team for e in examples}
+    assert {i.label for i in labelled} == {"good", "bad"}
+    assert {i.kind for i in labelled} == {"objective", "key_result", "action"}
+
+
+def test_polish_and_italian_articles_are_linked_as_translations():
+    examples = kb.examples()
+    it = {e.group: e for e in examples if e.language == "it" and e.group.startswith("m30-")}
+    pl = {e.group: e for e in examples if e.language == "pl"}
+    assert len(pl) == 32 and set(pl) == set(it)
+    for group, ex in pl.items():
+        assert len(ex.key_results) == len(it[group].key_results)
+        assert ex.objective_en == it[group].objective_en
+
+
+def test_every_example_has_an_english_rendering_and_a_source():
+    for ex in kb.examples():
+        assert ex.objective_en and ex.source.endswith(".txt")
+        assert all(kr.en for kr in ex.key_results)
+
+
+def test_expected_findings_name_real_rules():
+    from assistant.validator import rule_by_id
+
+    known = set(rule_by_id())
+    examples, _labelled = kb.load()
+    for ex in examples:
+        assert set(ex.expect) <= known
+        for kr in ex.key_results:
+            assert set(kr.expect) <= known
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (
+            "language: it\nexamples:\n  - id: a\n    group: a\n    team: seo\n    objective: x\n",
+            r"bad.yaml:3: objective_en",
+        ),
+        ("language: it\nexamples: [\n", r"bad.yaml:\d+: not valid YAML"),
+        (
+            "examples:\n  - {id: a, group: a, team: x, objective: o, objective_en: o, key_results: []}\n",
+            "language",
+        ),
+        ("- just a list\n", "bad.yaml:1"),
+        (
+            "language: it\nexamples:\n  - id: a\n    group: a\n    team: seo\n    objective: x\n    objective_en: x\n"
+            "    key_results: []\n    colour: red\n",
+            r"bad.yaml:3: colour",
+        ),
+    ],
+)
+def test_broken_file_names_file_and_line(tmp_path, content, needle):
+    (tmp_path / "bad.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(kb.LibraryError, match=needle):
+        kb.load(str(tmp_path))
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    entry = "language: it\nexamples:\n  - {id: a, group: a, team: x, objective: o, objective_en: o, key_results: []}\n"
+    (tmp_path / "a.yaml").write_text(entry, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(entry, encoding="utf-8")
+    with pytest.raises(kb.LibraryError, match="duplicate id 'a'"):
+        kb.load(str(tmp_path))
+
+
+def test_content_hash_changes_with_the_library(tmp_path):
+    (tmp_path / "a.yaml").write_text("language: it\nexamples: []\n", encoding="utf-8")
+    before = kb.content_hash(str(tmp_path))
+    (tmp_path / "a.yaml").write_text("language: pl\nexamples: []\n", encoding="utf-8")
+    assert kb.content_hash(str(tmp_path)) != before
