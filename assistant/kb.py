@@ -24,8 +24,36 @@ class LibraryError(ValueError):
 
 
 def kb_dir() -> Path:
-    """Where the library lives: $OKR_KB_DIR, else `examples_kb/` beside the package."""
+    """Where the shipped library lives: $OKR_KB_DIR, else `examples_kb/` beside the package."""
     return Path(os.environ.get("OKR_KB_DIR") or REPO_ROOT / "examples_kb")
+
+
+def user_kb_dir() -> Path:
+    """Where `okr kb add` keeps a company's own past OKRs."""
+    from assistant.local_model import home
+
+    return home() / "kb"
+
+
+def library_dirs() -> list[Path]:
+    """Every folder the retrieval index is built from: the shipped library, then the user's."""
+    dirs = [kb_dir()]
+    if user_kb_dir().is_dir() and any(user_kb_dir().glob("*.yaml")):
+        dirs.append(user_kb_dir())
+    return dirs
+
+
+def load_all() -> tuple[Example, ...]:
+    """Examples from every library folder, ids unique across all of them."""
+    out: list[Example] = []
+    seen: set[str] = set()
+    for folder in library_dirs():
+        for ex in load(str(folder))[0]:
+            if ex.id in seen:
+                raise LibraryError(f"{folder}: duplicate id {ex.id!r}")
+            seen.add(ex.id)
+            out.append(ex)
+    return tuple(out)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -106,9 +134,46 @@ def examples(directory: str | None = None) -> tuple[Example, ...]:
 
 def content_hash(directory: str | None = None) -> str:
     """Hash of the library files, so an index built from them can tell it is stale."""
-    root = Path(directory) if directory else kb_dir()
+    roots = [Path(directory)] if directory else library_dirs()
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*.yaml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for root in roots:
+        for path in sorted(root.glob("*.yaml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path, int]:
+    """Store a company's own OKR set as library examples (the formats `okr check` reads)."""
+    import re
+
+    import yaml as _yaml
+
+    from assistant import languages
+    from assistant.validator import language_of
+
+    lang = okr.language if okr.language in languages.available() else language_of(okr)
+    stem = re.sub(r"[^\w-]+", "-", Path(source).stem).strip("-").lower() or "okrs"
+    folder = user_kb_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    examples = []
+    for n, obj in enumerate(okr.objectives, 1):
+        if not obj.title or not obj.key_results:
+            continue
+        ident = f"user-{stem}-{n}"
+        examples.append({
+            "id": ident, "group": ident, "team": team or okr.team or "general", "objective": obj.title,
+            "objective_en": obj.title, "key_results": [{"text": kr.text, "en": kr.text} for kr in obj.key_results],
+        })  # fmt: skip
+    if not examples:
+        raise LibraryError(f"{source}: no objective with key results to add")
+    path = folder / f"{stem}.yaml"
+    data = {
+        "source": Path(source).name,
+        "language": lang,
+        "title": f"added with okr kb add from {source}",
+        "examples": examples,
+    }
+    path.write_text(_yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load.cache_clear()
+    return path, len(examples)

@@ -65,12 +65,23 @@ def parse_text(text: str) -> OKRSet:
     current: Objective | None = None
     in_initiatives = False
     headings: set[int] = set()  # ids of objectives that came from a bare Markdown heading
+    kr_indent: int | None = None  # indent of the key-result bullets: deeper bullets are sub-notes
     for raw in text.splitlines():
         line = _MD_HEADING.sub("", raw).strip()
         if not line or set(line) <= set("-=_*#|"):
             continue
         bulleted = bool(_BULLET.match(raw))
+        indent = len(raw) - len(raw.lstrip())
+        if (bulleted and kr_indent is not None and indent > kr_indent) or (
+            not bulleted and indent >= 2 and current
+        ):
+            continue  # a sub-bullet or a continuation line under a key result: notes, not OKRs
         body = _BULLET.sub("", line) if bulleted else line
+        if _label("note", body) is not None:
+            continue
+        if (why := _label("why", body)) is not None and current:
+            current.why = why
+            continue
         for field in ("team", "cycle"):
             value = _label(field, body)
             if value and not bulleted and len(value) < 60:
@@ -81,6 +92,7 @@ def parse_text(text: str) -> OKRSet:
                 current = current or _untitled(okr)
                 current.key_results.append(KeyResult(text=value))
                 in_initiatives = False
+                kr_indent = indent if bulleted else kr_indent
             elif (value := _label("initiative", body)) is not None:
                 in_initiatives = not value
                 if value and current:
@@ -89,6 +101,7 @@ def parse_text(text: str) -> OKRSet:
                 current = Objective(title=value if value is not None else _clean(body))
                 okr.objectives.append(current)
                 in_initiatives = False
+                kr_indent = None
                 if value is None and _MD_HEADING.match(raw):
                     headings.add(id(current))
             elif in_initiatives and current:
@@ -96,6 +109,7 @@ def parse_text(text: str) -> OKRSet:
             else:
                 current = current or _untitled(okr)
                 current.key_results.append(KeyResult(text=_clean(body)))
+                kr_indent = indent
     # A bare heading followed straight away by another objective is a document title, not an objective.
     okr.objectives = [
         o

@@ -4,7 +4,7 @@ Pure Python, no network, no LLM, no heavy imports: it is what `okr check` runs a
 drafter's repair loop trusts. Rules live in rules.yaml; the facts their `when` expressions may use
 are built here:
 
-key results  has_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
+key results  has_quantity text_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
              target target_field direction direction_conflict is_activity is_kpi timebound
              baseline_source duplicate_of text
 objectives   has_quantity content_words words has_verb is_bau kr_count text
@@ -124,6 +124,7 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
     facts.update(
         text=kr.text,
         has_quantity=feats.has_quantity or kr.target is not None,
+        text_quantity=feats.has_quantity,
         baseline_known=feats.has_baseline or kr.baseline is not None,
         baseline=baseline,
         target=target,

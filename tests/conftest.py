@@ -6,3 +6,25 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NO_COLOR", "1")
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def small_home(tmp_path_factory):
+    """An OKR_HOME and a six-example library, so index builds in tests take seconds, not half a minute."""
+    from assistant import kb
+
+    root = tmp_path_factory.mktemp("okr-home")
+    lib = root / "lib"
+    lib.mkdir()
+    wanted = {"m30-seo-1", "m30-email-1", "m30-cs-1", "saas-9", "m10-7", "saas-7"}
+    by_lang: dict[str, list] = {}
+    for ex in kb.examples():
+        if ex.group in wanted:
+            by_lang.setdefault(ex.language, []).append(ex.model_dump(exclude={"language", "source"}))
+    for lang, items in by_lang.items():
+        data = {"source": "tests", "language": lang, "examples": items}
+        (lib / f"small.{lang}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return {"OKR_HOME": str(root / "home"), "OKR_KB_DIR": str(lib)}

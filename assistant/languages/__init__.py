@@ -76,6 +76,7 @@ class Language:
         self._data, self._common = data, common
         self.code: str = data["code"]
         self.name: str = data["name"]
+        self.english_name: str = data.get("english_name", self.name)
         self.markers = set(data.get("markers", []))
         self.stopwords = {w.casefold() for w in data.get("stopwords", [])}
         self.number_words: dict[str, float] = {

