@@ -6,7 +6,7 @@ import pytest
 from fakes import ListIndex, kr, objective, scripted
 
 from assistant.domain import BaselineSource
-from assistant.drafting import DraftError, Drafter, default_cycle, parse_request
+from assistant.drafting import Drafter, DraftError, default_cycle, parse_request
 from assistant.llm import Settings
 
 GOOD = objective(
@@ -27,7 +27,7 @@ def test_good_draft_passes_and_reports_everything():
     )
     assert result.validation.passed
     obj = result.okr_set.objectives[0]
-    assert [k.text for k in obj.key_results][0].startswith("Raise activation")
+    assert obj.key_results[0].text.startswith("Raise activation")
     assert obj.key_results[1].direction.value == "decrease" and obj.key_results[0].unit == "%"
     assert obj.examples and obj.examples[0] in result.examples  # cites a retrieved example
     assert result.okr_set.cycle == "2027-Q1" and result.okr_set.language == "en"
@@ -118,7 +118,7 @@ def test_bad_requests(fields, needle):
 def test_unreachable_server_is_one_line(monkeypatch):
     settings = Settings(llm="openai", base_url="http://127.0.0.1:9/v1", api_key="x", timeout=5, max_retries=0)
     d = Drafter(settings, index=ListIndex())
-    with pytest.raises(DraftError, match="cannot reach the model server at http://127.0.0.1:9/v1"):
+    with pytest.raises(DraftError, match=r"cannot reach the model server at http://127\.0\.0\.1:9/v1"):
         d.draft(parse_request(goal="Grow online sales", n_objectives=1))
 
 
