@@ -305,6 +305,80 @@ def cmd_model(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rewrite(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant import batch
+    from assistant.drafting import Drafter
+
+    source, out = Path(args.input), Path(args.output)
+    fmt = args.format or {".csv": "csv", ".md": "md"}.get(out.suffix.lower(), "jsonl")
+    try:
+        items, notes = batch.read_items(
+            source, args.column, args.id_column, args.team_column, args.context_column
+        )
+    except batch.BatchInputError as exc:
+        raise UserError(str(exc)) from None
+    for note in notes:
+        print(f"okr: {note}", file=sys.stderr)
+    if out.resolve() == source.resolve():
+        raise UserError(f"{out}: the output would overwrite the input; choose another -o")
+    if out.exists() and out.stat().st_size and not args.resume:
+        raise UserError(f"{out} exists; add --resume to continue it, or choose another -o")
+    done = batch.done_ids(out, fmt) if args.resume else set()
+    todo = [i for i in items if i.id not in done]
+    settings = _settings(args)
+    workers = args.workers or (1 if settings.llm == "local" else 4)
+    drafter = Drafter(settings, progress=lambda _: None, repair_rounds=args.repair_rounds)
+    bar = BatchProgress(len(todo), enabled=not args.quiet)
+    writer = batch.Writer(out, fmt)
+    print(f"okr: {len(todo)} row(s) to rewrite ({len(done)} already in {out}), {workers} worker(s), "
+          f"model {settings.describe()}", file=sys.stderr)  # fmt: skip
+    try:
+        summary = batch.run(todo, writer, drafter.draft, workers=workers, on_done=bar.update)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"okr: interrupted; finished rows are in {out}: run again with --resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        writer.close()
+    bar.close()
+    summary.skipped = len(done)
+    print(f"okr: {summary.line()} -> {out}", file=sys.stderr)
+    return EXIT_OK if summary.failed == 0 else EXIT_PARTIAL
+
+
+class BatchProgress:
+    """A progress bar with ETA on a terminal; one log line per row otherwise."""
+
+    def __init__(self, total: int, enabled: bool = True):
+        import time
+
+        self.total, self.enabled, self.tty = total, enabled, sys.stderr.isatty()
+        self.start = time.monotonic()
+        self._time = time.monotonic
+
+    def update(self, outcome, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = self._time() - self.start
+        eta = elapsed / done * (total - done) if done else 0
+        status = outcome.status if outcome.status == "ok" else f"error: {outcome.error}"
+        if self.tty:
+            width = 30
+            filled = int(width * done / max(1, total))
+            sys.stderr.write(f"\r\033[2K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                             f"eta {eta:5.0f} s  last: {outcome.id} {status[:40]}")  # fmt: skip
+            sys.stderr.flush()
+        else:
+            print(f"okr: [{done}/{total}] {outcome.id} {status} ({outcome.seconds:.1f} s, eta {eta:.0f} s)",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            sys.stderr.write("\n")
+
+
 def _cycle(value: str) -> str:
     from assistant.parsing import _cycle_or_none
 
@@ -390,6 +464,40 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     _model_flags(draft)
     draft.set_defaults(func=cmd_draft)
+
+    rewrite = sub.add_parser(
+        "rewrite",
+        help="batch mode: rewrite a file of vague goals into drafted, validated OKRs",
+        description="Rewrite every goal in INPUT (CSV with a header, JSONL, or text with one goal per line) "
+        "into OKRs. Each finished row is appended to OUTPUT at once; --resume skips ids already there. "
+        "Failed rows are written with their error. Exit 0: all rows ok; 3: some failed; 2: unusable input. "
+        "For big jobs point it at a vLLM or other OpenAI-compatible cluster: --llm openai --base-url URL --workers 8.",
+    )
+    rewrite.add_argument("input", help="CSV, JSONL or TXT file of goals")
+    rewrite.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .md)")
+    rewrite.add_argument(
+        "--format", choices=["jsonl", "csv", "md"], help="output format (default: from -o, else jsonl)"
+    )
+    rewrite.add_argument("--column", default="goal", help="column with the goal (default: goal)")
+    rewrite.add_argument(
+        "--id-column", default="id", help="column with a unique id (default: id; else the line number)"
+    )
+    rewrite.add_argument(
+        "--team-column", default="team", help="optional column with the team (default: team)"
+    )
+    rewrite.add_argument(
+        "--context-column", default="context", help="optional column with context (default: context)"
+    )
+    rewrite.add_argument(
+        "--workers", type=int, help="concurrent rows (default: 1 for the local model, 4 for a server)"
+    )
+    rewrite.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run: skip ids already in OUTPUT"
+    )
+    rewrite.add_argument("--repair-rounds", type=int, default=2, metavar="N")
+    rewrite.add_argument("--quiet", action="store_true", help="no progress")
+    _model_flags(rewrite)
+    rewrite.set_defaults(func=cmd_rewrite)
 
     kbp = sub.add_parser("kb", help="the example library: build the index, search it, add your own OKRs")
     kbsub = kbp.add_subparsers(dest="kb_command", metavar="ACTION", required=True, parser_class=_Parser)

@@ -271,3 +271,35 @@ class DraftResult(BaseModel):
     notes: list[str] = Field(
         default_factory=list, description="What the assistant changed or assumed, for people."
     )
+
+
+# --- batch mode ----------------------------------------------------------------------------------
+
+
+class BatchItem(BaseModel):
+    """One input row of `okr rewrite`."""
+
+    id: str
+    goal: str
+    team: str | None = None
+    context: str | None = None
+
+
+class Diagnosis(BaseModel):
+    """Why a goal is vague, in the validator's terms (triage before drafting)."""
+
+    vague: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class BatchOutcome(BaseModel):
+    """One output row: never dropped, errors included."""
+
+    id: str
+    goal: str
+    diagnosis: Diagnosis | None = None
+    okr_set: OKRSet | None = None
+    validation: Report | None = None
+    status: str = Field(pattern="^(ok|error)$")
+    error: str | None = None
+    seconds: float = 0.0

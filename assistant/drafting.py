@@ -8,6 +8,7 @@ checked by the deterministic validator, and key results with errors are rewritte
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -143,9 +144,14 @@ class Drafter:
     chat: object | None = None
     progress: Progress = _quiet
     repair_rounds: int = 2
-    _usage: Counter = field(default_factory=Counter)
+    _local: threading.local = field(default_factory=threading.local)  # token usage per thread (batch workers)
+    _init: threading.Lock = field(default_factory=threading.Lock)  # one index and one model for all threads
 
     def _index(self):
+        with self._init:
+            return self._index_unlocked()
+
+    def _index_unlocked(self):
         if self.index is None:
             from assistant.retrieval import default_index
 
@@ -154,9 +160,10 @@ class Drafter:
         return self.index
 
     def _chat(self):
-        if self.chat is None:
-            self.chat = chat_model(self.settings, progress=self.progress)
-        return self.chat
+        with self._init:
+            if self.chat is None:
+                self.chat = chat_model(self.settings, progress=self.progress)
+            return self.chat
 
     def _ask(self, messages: list, schema):
         """One structured call, retried once with the parse error fed back to the model."""
@@ -169,7 +176,7 @@ class Drafter:
                 result, usage = structured(self._chat(), retry, schema, self.settings)
             except ReplyError as again:
                 raise DraftError(f"{again}; try again, or use a larger model with OKR_LLM=openai") from None
-        self._usage.update({k: v for k, v in usage.items() if isinstance(v, int)})
+        self._local.usage.update({k: v for k, v in usage.items() if isinstance(v, int)})
         return result
 
     def draft(self, request: DraftRequest) -> DraftResult:
@@ -181,7 +188,7 @@ class Drafter:
 
     def _draft(self, request: DraftRequest) -> DraftResult:
         start = time.perf_counter()
-        self._usage.clear()
+        self._local.usage = Counter()
         code = (
             request.language
             if request.language != "auto"
@@ -229,7 +236,7 @@ class Drafter:
             setattr(timings, name, round(getattr(timings, name), 3))
         return DraftResult(
             okr_set=okr, validation=report, examples=[h.example.id for h in hits], timings=timings,
-            model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._usage), notes=notes,
+            model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._local.usage), notes=notes,
         )  # fmt: skip
 
     def _objective(

@@ -8,7 +8,9 @@ without a model. It is never the default and it says so in every answer's `model
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -69,6 +71,9 @@ class ScriptedDraftModel(BaseChatModel):
     def _generate(
         self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
     ) -> ChatResult:
+        delay = float(os.environ.get("OKR_FAKE_DELAY", "0") or 0)  # to test slow models: progress, kills
+        if delay:
+            time.sleep(delay)
         prompt = "\n".join(str(m.content) for m in messages)
         text = scripted_reply(prompt)
         usage = {

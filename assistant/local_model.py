@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -170,6 +171,7 @@ class LocalServer:
 
 
 _SERVER: LocalServer | None = None
+_SERVER_LOCK = threading.Lock()
 
 
 def _wait_ready(server: LocalServer, timeout: float, progress: Progress) -> None:
@@ -198,6 +200,11 @@ def _wait_ready(server: LocalServer, timeout: float, progress: Progress) -> None
 
 def serve(threads: int | None = None, n_ctx: int = 4096, progress: Progress = _quiet) -> LocalServer:
     """Start (once per process) the server for the embedded model and return it."""
+    with _SERVER_LOCK:
+        return _serve(threads, n_ctx, progress)
+
+
+def _serve(threads: int | None, n_ctx: int, progress: Progress) -> LocalServer:
     global _SERVER
     if _SERVER and _SERVER.process.poll() is None:
         return _SERVER

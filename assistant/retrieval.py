@@ -140,6 +140,7 @@ class ExampleIndex:
         self.examples = examples if examples is not None else kb.load_all()
         self.by_id = {e.id: e for e in self.examples}
         self._store = None
+        self._lock = threading.Lock()  # batch workers and web users share one index
 
     @property
     def name(self) -> str:
@@ -160,6 +161,10 @@ class ExampleIndex:
 
     def build(self, force: bool = False) -> int:
         """Create or refresh the collection; returns how many documents it holds."""
+        with self._lock:
+            return self._build(force)
+
+    def _build(self, force: bool) -> int:
         wanted = self._hash()
         collection = self.client.get_or_create_collection(
             self.name,
@@ -185,7 +190,9 @@ class ExampleIndex:
     ) -> list[Hit]:
         """The k library examples closest to `query`, one hit per example, best first."""
         if self._store is None:
-            self.build()
+            with self._lock:
+                if self._store is None:
+                    self._build(False)
         filters: list[dict] = []
         if language:
             filters.append({"language": language})
