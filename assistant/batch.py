@@ -277,14 +277,16 @@ class Summary:
                 f"mean score {self.mean_score:.1f}; {self.seconds:.1f} s")  # fmt: skip
 
 
-def process(item: BatchItem, draft: Callable) -> BatchOutcome:
+def process(item: BatchItem, draft: Callable, n_objectives: int = 3) -> BatchOutcome:
     """One row: triage, then draft; any failure becomes an error row with its message."""
     from assistant.drafting import DraftError, parse_request
 
     start = time.perf_counter()
     diagnosis = diagnose(item.goal)
     try:
-        request = parse_request(goal=item.goal, team=item.team, context=item.context)
+        request = parse_request(
+            goal=item.goal, team=item.team, context=item.context, n_objectives=n_objectives
+        )
         result = draft(request)
     except DraftError as exc:
         return BatchOutcome(id=item.id, goal=item.goal, diagnosis=diagnosis, status="error", error=str(exc),
@@ -299,7 +301,7 @@ def process(item: BatchItem, draft: Callable) -> BatchOutcome:
 
 
 def run(items: list[BatchItem], writer: Writer, draft: Callable, workers: int = 1,
-        on_done: Callable[[BatchOutcome, int, int], None] | None = None) -> Summary:  # fmt: skip
+        on_done: Callable[[BatchOutcome, int, int], None] | None = None, n_objectives: int = 3) -> Summary:  # fmt: skip
     """Draft every item with `workers` threads; each outcome is written as soon as it is known."""
     summary = Summary()
     start = time.perf_counter()
@@ -309,7 +311,7 @@ def run(items: list[BatchItem], writer: Writer, draft: Callable, workers: int = 
         running = set()
         try:
             for item in pending:
-                running.add(pool.submit(process, item, draft))
+                running.add(pool.submit(process, item, draft, n_objectives))
                 if len(running) >= workers:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)
                     _record(finished, writer, summary, on_done, total)

@@ -335,7 +335,9 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     print(f"okr: {len(todo)} row(s) to rewrite ({len(done)} already in {out}), {workers} worker(s), "
           f"model {settings.describe()}", file=sys.stderr)  # fmt: skip
     try:
-        summary = batch.run(todo, writer, drafter.draft, workers=workers, on_done=bar.update)
+        summary = batch.run(
+            todo, writer, drafter.draft, workers=workers, on_done=bar.update, n_objectives=args.objectives
+        )
     except KeyboardInterrupt:
         bar.close()
         print(f"okr: interrupted; finished rows are in {out}: run again with --resume", file=sys.stderr)
@@ -493,6 +495,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rewrite.add_argument(
         "--resume", action="store_true", help="continue an interrupted run: skip ids already in OUTPUT"
+    )
+    rewrite.add_argument(
+        "--objectives", type=int, default=3, metavar="N", help="objectives per goal, 1-5 (default 3)"
     )
     rewrite.add_argument("--repair-rounds", type=int, default=2, metavar="N")
     rewrite.add_argument("--quiet", action="store_true", help="no progress")
