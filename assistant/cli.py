@@ -225,13 +225,6 @@ def cmd_draft(args: argparse.Namespace) -> int:
                                 cycle=args.cycle, context=context)  # fmt: skip
     except DraftError as exc:
         raise UserError(str(exc)) from None
-    if request.language != "auto":
-        from assistant import languages
-
-        if request.language not in languages.available():
-            raise UserError(
-                f"unknown language {request.language!r}; available: auto, {', '.join(languages.available())}"
-            )
     settings = _settings(args)
     progress = Progress(enabled=not args.quiet)
     try:
@@ -381,6 +374,30 @@ class BatchProgress:
             sys.stderr.write("\n")
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not (
+        args.auth or os.environ.get("OKR_UI_AUTH")
+    ):
+        print(
+            f"okr: warning: serving on {args.host} without --auth: anyone who can reach it can use it",
+            file=sys.stderr,
+        )
+    from assistant.ui import launch
+
+    try:
+        launch(
+            host=args.host, port=args.port, auth=args.auth, settings=settings, concurrency=args.concurrency
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(
+            f"cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); try --port 7861"
+        ) from None
+    return EXIT_OK
+
+
 def _cycle(value: str) -> str:
     from assistant.parsing import _cycle_or_none
 
@@ -503,6 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--quiet", action="store_true", help="no progress")
     _model_flags(rewrite)
     rewrite.set_defaults(func=cmd_rewrite)
+
+    ui = sub.add_parser("ui", help="start the web chat", description="Start the web chat (Gradio). Binds to "
+                        "127.0.0.1 by default; use --auth user:pass (or OKR_UI_AUTH) when exposing it.")  # fmt: skip
+    ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ui.add_argument("--auth", help="user:password for basic auth (or env OKR_UI_AUTH)")
+    ui.add_argument(
+        "--concurrency", type=int, help="drafts at once (default 1 for the local model, 4 otherwise)"
+    )
+    _model_flags(ui)
+    ui.set_defaults(func=cmd_ui)
 
     kbp = sub.add_parser("kb", help="the example library: build the index, search it, add your own OKRs")
     kbsub = kbp.add_subparsers(dest="kb_command", metavar="ACTION", required=True, parser_class=_Parser)

@@ -227,6 +227,12 @@ class DraftObjective(BaseModel):
     initiatives: list[str] = Field(description="2-3 actions that will move the key results.", max_length=3)
 
 
+class DraftSet(BaseModel):
+    """A revised set, when the team lead asks for a change in the web chat."""
+
+    objectives: list[DraftObjective] = Field(min_length=1, max_length=5)
+
+
 class DraftRequest(BaseModel):
     """What a person asks for. Validated here so the CLI, the web chat and batch mode agree."""
 

@@ -26,6 +26,7 @@ from assistant.domain import (
     DraftObjective,
     DraftRequest,
     DraftResult,
+    DraftSet,
     KeyResult,
     Objective,
     OKRSet,
@@ -70,6 +71,11 @@ def default_cycle(today: dt.date | None = None) -> str:
 
 def parse_request(**fields) -> DraftRequest:
     """A DraftRequest, or a DraftError naming the bad field in words people use."""
+    language = fields.get("language") or "auto"
+    if language != "auto" and language not in languages.available():
+        raise DraftError(
+            f"unknown language {language!r}; available: auto, {', '.join(languages.available())}"
+        )
     try:
         return DraftRequest(**fields)
     except ValidationError as exc:
@@ -147,6 +153,13 @@ class Drafter:
     _local: threading.local = field(default_factory=threading.local)  # token usage per thread (batch workers)
     _init: threading.Lock = field(default_factory=threading.Lock)  # one index and one model for all threads
 
+    def with_progress(self, progress: Progress) -> Drafter:
+        """The same drafter (index, model, locks) reporting to another listener: one per web session."""
+        import dataclasses
+
+        self._index()
+        return dataclasses.replace(self, progress=progress)
+
     def _index(self):
         with self._init:
             return self._index_unlocked()
@@ -185,6 +198,74 @@ class Drafter:
             return self._draft(request)
         except LLMError as exc:
             raise DraftError(str(exc)) from None
+
+    def refine(self, current: OKRSet, instruction: str, examples: list[str] | None = None) -> DraftResult:
+        """Revise the current set as asked ("make KR 2 more ambitious", "in Polish"), then re-validate."""
+        instruction = " ".join(instruction.split())
+        if not instruction:
+            raise DraftError(
+                "say what to change, e.g. 'make KR 2 more ambitious' or 'add a key result about churn'"
+            )
+        try:
+            return self._refine(current, instruction, examples or [])
+        except LLMError as exc:
+            raise DraftError(str(exc)) from None
+
+    def _refine(self, current: OKRSet, instruction: str, examples: list[str]) -> DraftResult:
+        start = time.perf_counter()
+        self._local.usage = Counter()
+        code = languages.mentioned(instruction) or current.language or languages.detect(instruction)
+        lang = languages.get(code)
+        cycle = current.cycle or default_cycle()
+        shown = [
+            {"title": o.title, "initiatives": o.initiatives,
+             "key_results": [{"text": k.text, "baseline": k.baseline, "target": k.target,
+                              "baseline_source": k.baseline_source.value if k.baseline_source else None}
+                             for k in o.key_results]}
+            for o in current.objectives
+        ]  # fmt: skip
+        import json
+
+        user = prompt("refine_user").format(
+            goal=current.goal or "", cycle=cycle, instruction=instruction, language_name=lang.english_name,
+            current=json.dumps(shown, ensure_ascii=False, indent=1),
+        )  # fmt: skip
+        system = prompt("draft_system").format(language_name=lang.english_name)
+        self.progress(f"revising with {self.settings.describe()}")
+        t = time.perf_counter()
+        revised: DraftSet = self._ask([("system", system), ("human", user)], DraftSet)
+        llm_s = time.perf_counter() - t
+        objectives = [
+            Objective(
+                title=o.title,
+                initiatives=o.initiatives,
+                key_results=[complete(k, lang, cycle) for k in o.key_results],
+            )
+            for o in revised.objectives
+        ]
+        okr = current.model_copy(update={"objectives": objectives, "language": code, "cycle": cycle})
+        known = " ".join(filter(None, [current.goal, instruction]))
+        notes = honest_baselines(okr, known, code)
+        hits = (
+            self._index().search(current.goal or instruction, k=5, team=current.team) if current.goal else []
+        )
+        _cite(okr, hits)
+        t = time.perf_counter()
+        report = validate(okr, language=code)
+        rounds = 0
+        while _needs_repair(report) and rounds < self.repair_rounds:
+            rounds += 1
+            t2 = time.perf_counter()
+            notes += self._repair(okr, report, okr.goal or instruction, lang, cycle, known, rounds)
+            llm_s += time.perf_counter() - t2
+            report = validate(okr, language=code)
+        validation_s = time.perf_counter() - t
+        timings = Timings(llm_s=round(llm_s, 3), validation_s=round(validation_s, 3),
+                          total_s=round(time.perf_counter() - start, 3))  # fmt: skip
+        return DraftResult(
+            okr_set=okr, validation=report, examples=[h.example.id for h in hits] or examples, timings=timings,
+            model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._local.usage), notes=notes,
+        )  # fmt: skip
 
     def _draft(self, request: DraftRequest) -> DraftResult:
         start = time.perf_counter()

@@ -53,12 +53,30 @@ def scripted_reply(prompt: str) -> str:
     cycle = _field(prompt, "Cycle", "2027-Q1").split()[0]
     if "Rewrite this one key result" in prompt:
         return json.dumps(_key_result(len(prompt), cycle))
+    if "Change request from the team lead" in prompt:
+        return _revise(prompt, cycle)
     index = int(m.group(1)) - 1 if (m := re.search(r"objective (\d+) of", prompt)) else 0
     return json.dumps({
         "title": _TITLES[index % len(_TITLES)],
         "key_results": [_key_result(index * 3 + j, cycle) for j in range(3)],
         "initiatives": ["Agree owners for each key result", "Review progress every week"],
     })  # fmt: skip
+
+
+def _revise(prompt: str, cycle: str) -> str:
+    """Apply a few change requests the way a model would: fewer objectives, one more key result."""
+    current = json.loads(prompt.split("Current OKRs:\n", 1)[1].split("\n\nChange request", 1)[0])
+    request = prompt.split('Change request from the team lead: "', 1)[1].split('"', 1)[0].casefold()
+    if m := re.search(r"only (\w+) objective", request):
+        words = {"one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
+        current = current[: words.get(m.group(1), len(current))]
+    if "add a key result" in request:
+        current[0]["key_results"] = [*current[0]["key_results"][:3], _key_result(4, cycle)]
+    for obj in current:
+        obj["key_results"] = [
+            {k: kr[k] for k in ("text", "baseline", "target", "baseline_source")} for kr in obj["key_results"]
+        ]
+    return json.dumps({"objectives": current})
 
 
 class ScriptedDraftModel(BaseChatModel):

@@ -77,6 +77,9 @@ class Language:
         self.code: str = data["code"]
         self.name: str = data["name"]
         self.english_name: str = data.get("english_name", self.name)
+        self.aliases: list[str] = [str(a).casefold() for a in data.get("aliases", [])] + [
+            self.name.casefold()
+        ]
         self.markers = set(data.get("markers", []))
         self.stopwords = {w.casefold() for w in data.get("stopwords", [])}
         self.number_words: dict[str, float] = {
@@ -215,3 +218,12 @@ def detect(text: str, default: str = "en") -> str:
         scores["it"] += 0.5 * sum(1 for c in letters if c in _ITALIAN_ACCENTS)
     best = max(scores, key=lambda k: (scores[k], k == default))
     return best if scores[best] > 0 else default
+
+
+def mentioned(text: str) -> str | None:
+    """The language a request names ("in Polish", "po polsku", "in italiano"), if any."""
+    low = f" {normalise(text).casefold()} "
+    for code in available():
+        if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in get(code).aliases):
+            return code
+    return None
