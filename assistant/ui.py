@@ -18,6 +18,7 @@ from assistant.export import kr_detail, to_csv, to_json, to_markdown
 from assistant.llm import Settings
 from assistant.validator import validate
 
+SHOWN_IN_DETAIL = {"kr.baseline-assumed", "kr.baseline-unknown"}  # the detail line says "assumed: confirm"
 TABLE_HEADERS = ["objective", "key_result", "baseline", "target", "unit", "deadline"]
 LANGUAGES = ["auto", "en", "it", "pl", "fa"]
 COLOURS = {"error": "#b42318", "warning": "#b54708", "info": "#175cd3"}
@@ -38,7 +39,7 @@ def _esc(text: Any) -> str:
 def _findings_html(report, path: str) -> str:
     out = []
     for f in report.findings:
-        if f.path == path:
+        if f.path == path and f.rule not in SHOWN_IN_DETAIL:
             colour = COLOURS[f.severity.value]
             out.append(
                 f'<div class="okr-finding" style="color:{colour}" data-rule="{_esc(f.rule)}">'

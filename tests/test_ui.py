@@ -37,7 +37,8 @@ def test_goal_then_refinements(app):
 
 def test_findings_are_shown_inline_with_their_severity(app):
     _, _state, view, *_ = first_turn(app)
-    assert 'data-rule="kr.baseline-assumed"' in view  # the baselines are estimates: said next to each one
+    assert "(assumed: confirm)" in view  # the baselines are estimates: said next to each one
+    assert 'data-rule="kr.duplicate"' in view or 'data-rule="obj.vague"' in view  # warnings, inline
 
 
 def test_direct_edit_revalidates(app):
