@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -206,16 +207,23 @@ class LabelledItem(BaseModel):
 
 
 # --- what the LLM is asked to return --------------------------------------------------------------
-# Small on purpose: every generated token costs ~0.1 s on the embedded model, so the model writes only
-# what needs judgement (wording, numbers, where the baseline comes from); unit, direction and deadline
-# are derived deterministically from the text and the cycle. Constrained decoding makes every field
-# appear, so even a small model states a baseline and its source.
+# Small on purpose: every generated token costs ~0.1 s on the embedded model. The model chooses what
+# needs judgement (the metric, the numbers, where the baseline comes from); the sentence itself is
+# composed from the language's templates (languages/*.yaml: kr_templates), so every drafted key result
+# reads "verb + metric + from baseline + to target + by deadline". Constrained decoding makes every
+# field appear, so even a small model states a baseline and its source.
 
 
 class DraftKeyResult(BaseModel):
-    text: str = Field(description="One sentence: verb + metric + from baseline + to target + by deadline.")
+    metric: str = Field(
+        description="The measurable metric as a short noun phrase, e.g. 'trial-to-paid conversion rate'."
+    )
+    direction: Literal["increase", "decrease", "achieve"] = Field(
+        description="increase or decrease a level; achieve a count from zero (e.g. 500 sign-ups)."
+    )
     baseline: float | None = Field(description="Current value; null when the goal does not say.")
-    target: float = Field(description="Value to reach by the deadline.")
+    target: float = Field(description="Value to reach by the end of the cycle.")
+    unit: str = Field(max_length=8, description="'%', a currency such as 'EUR', or '' for a plain count.")
     baseline_source: BaselineSource = Field(
         description="given: stated in the goal; assumed: your estimate, to confirm; unknown: to measure first."
     )

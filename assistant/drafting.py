@@ -101,19 +101,41 @@ def _format_examples(hits) -> str:
     return "\n".join(lines) or "(none)"
 
 
-def complete(draft_kr: DraftKeyResult, lang, cycle: str) -> KeyResult:
-    """A domain key result from the model's few fields: unit, direction and deadline derived."""
-    feats = analyse(draft_kr.text, lang)
-    direction = {"increase": Direction.increase, "decrease": Direction.decrease, "stay": Direction.stay}.get(
-        feats.direction or "", Direction.achieve if draft_kr.baseline is None else None
+def _amount(value: float, unit: str) -> str:
+    number = (
+        f"{value:,.0f}".replace(",", " ")
+        if float(value).is_integer() and abs(value) >= 10000
+        else f"{value:g}"
     )
-    if direction is None and draft_kr.baseline is not None:
-        direction = Direction.increase if draft_kr.target >= draft_kr.baseline else Direction.decrease
-    target_text = f"{draft_kr.target:g}"
-    unit = "%" if f"{target_text}%" in draft_kr.text.replace(" %", "%").replace(",", ".") else None
+    if unit in ("%", "٪"):
+        return number + "%"
+    if unit in ("$", "€", "£"):
+        return unit + number
+    return f"{number} {unit}" if unit else number
+
+
+def complete(draft_kr: DraftKeyResult, lang, cycle: str) -> KeyResult:
+    """A domain key result from the model's fields, its sentence composed from the language's templates."""
+    metric = " ".join(draft_kr.metric.split()).rstrip(".")
+    unit = draft_kr.unit.strip()
+    direction = draft_kr.direction
+    if draft_kr.baseline is not None and direction != "achieve" and draft_kr.baseline != draft_kr.target:
+        direction = "increase" if draft_kr.target > draft_kr.baseline else "decrease"  # the numbers decide
+    if direction == "achieve" and draft_kr.baseline:
+        direction = "increase" if draft_kr.target >= draft_kr.baseline else "decrease"
+    key = (
+        "achieve"
+        if direction == "achieve"
+        else f"{direction}_{'from' if draft_kr.baseline is not None else 'to'}"
+    )
+    template = lang.kr_templates.get(key) or languages.get("en").kr_templates[key]
+    text = template.format(
+        metric=metric, cycle=cycle, target=_amount(draft_kr.target, unit),
+        baseline=_amount(draft_kr.baseline, unit) if draft_kr.baseline is not None else "",
+    )  # fmt: skip
     return KeyResult(
-        text=draft_kr.text, baseline=draft_kr.baseline, target=draft_kr.target, unit=unit, direction=direction,
-        deadline=None if feats.has_timeframe else f"end of {cycle}", baseline_source=draft_kr.baseline_source,
+        text=text, metric=metric, baseline=draft_kr.baseline, target=draft_kr.target, unit=unit or None,
+        direction=Direction(direction), deadline=f"end of {cycle}", baseline_source=draft_kr.baseline_source,
     )  # fmt: skip
 
 
@@ -219,7 +241,7 @@ class Drafter:
         cycle = current.cycle or default_cycle()
         shown = [
             {"title": o.title, "initiatives": o.initiatives,
-             "key_results": [{"text": k.text, "baseline": k.baseline, "target": k.target,
+             "key_results": [{"text": k.text, "metric": k.metric, "baseline": k.baseline, "target": k.target,
                               "baseline_source": k.baseline_source.value if k.baseline_source else None}
                              for k in o.key_results]}
             for o in current.objectives
@@ -326,13 +348,16 @@ class Drafter:
         """One objective per call: short replies, and the model sees what it already wrote."""
         previous = ""
         if done:
-            titles = "\n".join(f"- {o.title}: " + "; ".join(kr.text for kr in o.key_results) for o in done)
+            titles = "\n".join(
+                f"- {o.title} (metrics: " + "; ".join(kr.metric or kr.text for kr in o.key_results) + ")"
+                for o in done
+            )
             previous = (
                 f"Already written (write a different objective with different key results):\n{titles}\n"
             )
         user = prompt("draft_user").format(
             goal=request.goal, team=team or "any", cycle=cycle, n_objectives=request.n_objectives, index=index,
-            language_name=lang.english_name, examples=_format_examples(hits), context=context, previous=previous,
+            language_name=lang.english_name, examples=_format_examples(hits[:3]), context=context, previous=previous,
         )  # fmt: skip
         messages = [
             ("system", prompt("draft_system").format(language_name=lang.english_name)),
@@ -340,7 +365,8 @@ class Drafter:
         ]
         reply: DraftObjective = self._ask(messages, DraftObjective)
         written = languages.detect(
-            reply.title + " " + " ".join(kr.text for kr in reply.key_results), default=lang.code
+            " ".join(kr.metric for kr in reply.key_results) + " " + " ".join(reply.initiatives),
+            default=lang.code,
         )
         if written != lang.code:
             self.progress(f"objective {index} came back in {written}; asking again in {lang.english_name}")
@@ -371,10 +397,13 @@ class Drafter:
             self.progress(f"repair round {round_no}: key result {n}/{len(broken)}")
             i, j = (int(x.split("]")[0]) for x in path.split("[")[1:])
             kr = okr.objectives[i].key_results[j]
-            findings = "\n".join(f"- {f.message} Fix: {f.suggestion}" for f in by_path[path])
+            findings = " ".join(f"{f.message} {f.suggestion}" for f in by_path[path])
+            others = "; ".join(
+                k.metric or k.text for n2, k in enumerate(okr.objectives[i].key_results) if n2 != j
+            )
             user = prompt("repair_user").format(
                 goal=goal, objective=okr.objectives[i].title, key_result=kr.text, findings=findings,
-                deadline=f"end of {cycle}", language_name=lang.english_name,
+                others=others or "none", language_name=lang.english_name,
             )  # fmt: skip
             system = prompt("draft_system").format(language_name=lang.english_name)
             try:

@@ -42,16 +42,14 @@ def _field(text: str, name: str, default: str) -> str:
 
 def _key_result(n: int, cycle: str) -> dict:
     metric, base, target, unit = _METRICS[n % len(_METRICS)]
-    shown = f"{base}{unit}" if unit == "%" else f"{base:,}"
-    goal = f"{target}{unit}" if unit == "%" else f"{target:,}"
-    text = f"Raise {metric} from {shown} to {goal} by the end of {cycle}"
-    return {"text": text, "baseline": base, "target": target, "baseline_source": "assumed"}
+    return {"metric": metric, "direction": "increase", "baseline": base, "target": target,
+            "unit": "%" if unit == "%" else "", "baseline_source": "assumed"}  # fmt: skip
 
 
 def scripted_reply(prompt: str) -> str:
     """The JSON the fake model answers to a drafter prompt."""
     cycle = _field(prompt, "Cycle", "2027-Q1").split()[0]
-    if "Rewrite this one key result" in prompt:
+    if "Choose a better metric for this key result" in prompt:
         return json.dumps(_key_result(len(prompt), cycle))
     if "Change request from the team lead" in prompt:
         return _revise(prompt, cycle)
@@ -72,10 +70,12 @@ def _revise(prompt: str, cycle: str) -> str:
         current = current[: words.get(m.group(1), len(current))]
     if "add a key result" in request:
         current[0]["key_results"] = [*current[0]["key_results"][:3], _key_result(4, cycle)]
-    for obj in current:
+    for n, obj in enumerate(current):
         obj["key_results"] = [
-            {k: kr[k] for k in ("text", "baseline", "target", "baseline_source")} for kr in obj["key_results"]
-        ]
+            {**_key_result(n * 4 + j, cycle), "baseline": kr["baseline"], "target": kr["target"],
+             "metric": kr.get("metric") or _METRICS[(n * 4 + j) % len(_METRICS)][0]}
+            for j, kr in enumerate(obj["key_results"])
+        ]  # fmt: skip
     return json.dumps({"objectives": current})
 
 

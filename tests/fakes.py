@@ -10,8 +10,9 @@ from assistant import kb
 from assistant.retrieval import Hit
 
 
-def kr(text, baseline=None, target=10, source="assumed"):
-    return {"text": text, "baseline": baseline, "target": target, "baseline_source": source}
+def kr(metric, baseline=None, target=10, source="assumed", unit="", direction="increase"):
+    return {"metric": metric, "direction": direction, "baseline": baseline, "target": target, "unit": unit,
+            "baseline_source": source}  # fmt: skip
 
 
 def objective(title, krs, initiatives=("Weekly review",)):

@@ -11,9 +11,8 @@ from assistant.llm import Settings
 
 GOOD = objective(
     "Give new users a smooth first week",
-    [kr("Raise activation from 30% to 45% by the end of 2027-Q1", 30, 45),
-     kr("Cut time-to-value from 7 to 3 days by the end of 2027-Q1", 7, 3),
-     kr("Increase 30-day retention from 40% to 55% by the end of 2027-Q1", 40, 55)],
+    [kr("activation rate", 30, 45, unit="%"), kr("time-to-value in days", 7, 3, direction="decrease"),
+     kr("30-day retention", 40, 55, unit="%")],
 )  # fmt: skip
 
 
@@ -25,14 +24,39 @@ def test_good_draft_passes_and_reports_everything():
     result = drafter(GOOD).draft(
         parse_request(goal="Make onboarding better", n_objectives=1, cycle="2027-Q1")
     )
-    assert result.validation.passed
+    assert result.validation.passed, result.validation.findings
     obj = result.okr_set.objectives[0]
-    assert obj.key_results[0].text.startswith("Raise activation")
+    assert obj.key_results[0].text == "Raise activation rate from 30% to 45% by the end of 2027-Q1"
+    assert obj.key_results[1].text == "Cut time-to-value in days from 7 to 3 by the end of 2027-Q1"
     assert obj.key_results[1].direction.value == "decrease" and obj.key_results[0].unit == "%"
     assert obj.examples and obj.examples[0] in result.examples  # cites a retrieved example
     assert result.okr_set.cycle == "2027-Q1" and result.okr_set.language == "en"
     assert set(result.timings.model_dump()) == {"retrieval_s", "llm_s", "validation_s", "total_s"}
     assert result.repair_rounds == 0
+
+
+def test_sentences_are_composed_in_the_goal_language():
+    italian = objective("Vendere di più ai clienti che ci conoscono già", [
+        kr("il tasso di conversione", 2, 3, unit="%"), kr("il valore medio dell'ordine", 40, 50, unit="€"),
+        kr("nuovi clienti", None, 500, source="unknown", direction="achieve")])  # fmt: skip
+    result = drafter(italian).draft(
+        parse_request(goal="Vogliamo vendere di più online", n_objectives=1, cycle="2027-Q1")
+    )
+    texts = [k.text for k in result.okr_set.objectives[0].key_results]
+    assert texts[0] == "Aumentare il tasso di conversione da 2% a 3% entro la fine del 2027-Q1"
+    assert texts[1] == "Aumentare il valore medio dell'ordine da €40 a €50 entro la fine del 2027-Q1"
+    assert texts[2] == "Raggiungere 500 nuovi clienti entro la fine del 2027-Q1"
+    assert result.validation.passed
+
+
+def test_numbers_decide_the_direction():
+    contradictory = objective("Keep customers longer", [kr("churn rate", 5, 3, unit="%", direction="increase"),
+                                                       kr("NPS", 30, 40), kr("repeat orders", 100, 150)])  # fmt: skip
+    result = drafter(contradictory).draft(
+        parse_request(goal="Keep customers", n_objectives=1, cycle="2027-Q1")
+    )
+    first = result.okr_set.objectives[0].key_results[0]
+    assert first.direction.value == "decrease" and first.text.startswith("Cut churn rate from 5% to 3%")
 
 
 def test_broken_json_is_retried_once_then_fails_with_one_line():
@@ -47,24 +71,22 @@ def test_broken_json_is_retried_once_then_fails_with_one_line():
 
 def test_failing_key_result_is_repaired_in_place_and_none_is_dropped():
     bad = objective("Give new users a smooth first week", [
-        kr("Raise activation from 30% to 45% by the end of 2027-Q1", 30, 45),
-        kr("Launch a new onboarding email", None, 1),
-        kr("Cut time-to-value from 7 to 3 days by the end of 2027-Q1", 7, 3),
-    ])  # fmt: skip
-    fix = '{"text": "Raise onboarding email click-through from 4% to 7% by the end of 2027-Q1", "baseline": 4, "target": 7, "baseline_source": "assumed"}'
+        kr("activation rate", 30, 45, unit="%"), kr("brand awareness", None, 30, unit="%", source="unknown"),
+        kr("time-to-value in days", 7, 3, direction="decrease")])  # fmt: skip
+    fix = '{"metric": "onboarding email click-through rate", "direction": "increase", "baseline": 4, "target": 7, "unit": "%", "baseline_source": "assumed"}'
     result = drafter(bad, fix).draft(parse_request(goal="Make onboarding better", n_objectives=1))
     krs = result.okr_set.objectives[0].key_results
     assert len(krs) == 3
-    assert krs[1].text.startswith("Raise onboarding email click-through")
-    assert krs[0].text.startswith("Raise activation") and krs[2].text.startswith("Cut time-to-value")
+    assert krs[1].text.startswith("Raise onboarding email click-through rate from 4% to 7%")
+    assert krs[0].metric == "activation rate" and krs[2].metric == "time-to-value in days"
     assert result.repair_rounds == 1 and result.validation.passed
 
 
 def test_repair_that_keeps_failing_is_bounded_and_keeps_the_key_result():
     bad = objective("Give new users a smooth first week", [
-        kr("Raise activation from 30% to 45% by Q1", 30, 45), kr("Increase brand awareness", None, 1),
-        kr("Cut time-to-value from 7 to 3 days by Q1", 7, 3)])  # fmt: skip
-    still_bad = '{"text": "Increase brand awareness a lot", "baseline": null, "target": 1, "baseline_source": "unknown"}'
+        kr("activation rate", 30, 45, unit="%"), kr("brand awareness", None, 30, unit="%", source="unknown"),
+        kr("time-to-value in days", 7, 3, direction="decrease")])  # fmt: skip
+    still_bad = '{"metric": "brand awareness", "direction": "increase", "baseline": null, "target": 40, "unit": "%", "baseline_source": "unknown"}'
     result = drafter(bad, still_bad, still_bad, rounds=2).draft(
         parse_request(goal="Be known", n_objectives=1)
     )
@@ -75,9 +97,8 @@ def test_repair_that_keeps_failing_is_bounded_and_keeps_the_key_result():
 
 def test_invented_baseline_is_never_presented_as_given():
     invented = objective("Give new users a smooth first week", [
-        kr("Raise activation from 30% to 45% by Q1", 30, 45, source="given"),
-        kr("Raise NPS from 20 to 35 by Q1", 20, 35, source="given"),
-        kr("Raise weekly active teams to 500 by Q1", None, 500, source="given")])  # fmt: skip
+        kr("activation rate", 30, 45, source="given", unit="%"), kr("NPS", 20, 35, source="given"),
+        kr("weekly active teams", None, 500, source="given")])  # fmt: skip
     result = drafter(invented).draft(
         parse_request(goal="Activation is 30% today; make it better", n_objectives=1)
     )
@@ -88,9 +109,8 @@ def test_invented_baseline_is_never_presented_as_given():
 
 def test_reply_in_the_wrong_language_is_asked_again():
     italian = objective("Vendere di più ai clienti che ci conoscono già", [
-        kr("Aumentare il tasso di conversione dal 2% al 3% entro marzo", 2, 3),
-        kr("Portare il valore medio dell'ordine da 40 a 50 euro entro marzo", 40, 50),
-        kr("Ridurre l'abbandono del carrello dal 70% al 60% entro marzo", 70, 60)])  # fmt: skip
+        kr("il tasso di conversione", 2, 3, unit="%"), kr("il valore medio dell'ordine", 40, 50, unit="€"),
+        kr("l'abbandono del carrello", 70, 60, unit="%", direction="decrease")])  # fmt: skip
     result = drafter(GOOD, italian).draft(
         parse_request(goal="Vogliamo vendere di più online", n_objectives=1)
     )

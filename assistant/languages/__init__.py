@@ -89,6 +89,7 @@ class Language:
         self.scale_words = {str(k).casefold(): float(v) for k, v in scales.items()}
         self.labels = {k: [str(v) for v in vs] for k, vs in data.get("labels", {}).items()}
         self.activity_scope: str = data.get("activity_scope", "first_verb")
+        self.kr_templates: dict[str, str] = data.get("kr_templates", {})
 
     @cached_property
     def num(self) -> str:
