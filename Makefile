@@ -47,7 +47,7 @@ ui: model ## start the web chat on http://127.0.0.1:7860
 	$(BIN)/okr ui
 
 eval: model ## evaluate the pipeline against the zero-shot baseline on the test split
-	$(BIN)/okr eval --split test --baseline --out evals/reports
+	$(BIN)/okr eval --split test --baseline --out evals/reports --name latest
 
 bench-check: setup ## linter speed: start-up vs bare python, key results per second
 	$(BIN)/python benchmarks/check_speed.py

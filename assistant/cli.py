@@ -398,6 +398,41 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant import evals
+    from assistant.drafting import Drafter
+    from assistant.retrieval import E5Embeddings
+
+    cases = evals.load_cases(split=args.split)[: args.limit]
+    if not cases:
+        raise UserError(f"no gold cases in split {args.split!r}")
+    settings = _settings(args)
+    progress = Progress(enabled=not args.quiet)
+    drafter = Drafter(settings, progress=lambda _: None)
+    run = evals.Evaluation(
+        Path(args.out), drafter, E5Embeddings().embed_documents, progress=progress, name=args.name
+    )
+    try:
+        by_system = run.run(cases, baseline=args.baseline)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"okr: interrupted; finished cases are in {run.log}: run again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    progress.close()
+    data = evals.summary(by_system, settings.describe(), args.split)
+    paths = evals.write_report(data, Path(args.out), by_system, name=args.name)
+    p = data["pipeline"]
+    line = f"pipeline: pass rate {p['validator_pass_rate']:.2f}, mean score {p['mean_score']:.1f}"
+    if "baseline" in data:
+        b = data["baseline"]
+        line += f"; baseline: pass rate {b['validator_pass_rate']:.2f}, mean score {b['mean_score']:.1f}"
+    print(line)
+    print("report: " + ", ".join(str(x) for x in paths))
+    return EXIT_OK
+
+
 def _cycle(value: str) -> str:
     from assistant.parsing import _cycle_or_none
 
@@ -531,6 +566,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _model_flags(ui)
     ui.set_defaults(func=cmd_ui)
+
+    ev = sub.add_parser("eval", help="evaluate the pipeline (and a zero-shot baseline) on the gold set",
+                        description="Run the gold set, write NAME.md, NAME.json and NAME.png to --out. Resumable: "
+                        "finished cases are kept in NAME.cases.jsonl.")  # fmt: skip
+    ev.add_argument(
+        "--split", default="test", choices=["dev", "test", "all"], help="gold split (default test)"
+    )
+    ev.add_argument("--limit", type=int, help="only the first N cases")
+    ev.add_argument("--baseline", action="store_true", help="also run the zero-shot baseline")
+    ev.add_argument("--out", default="evals/runs", help="output folder (default evals/runs)")
+    ev.add_argument("--name", default="report", help="file name stem (default report)")
+    ev.add_argument("--quiet", action="store_true")
+    _model_flags(ev)
+    ev.set_defaults(func=cmd_eval)
 
     kbp = sub.add_parser("kb", help="the example library: build the index, search it, add your own OKRs")
     kbsub = kbp.add_subparsers(dest="kb_command", metavar="ACTION", required=True, parser_class=_Parser)

@@ -53,6 +53,10 @@ def scripted_reply(prompt: str) -> str:
         return json.dumps(_key_result(len(prompt), cycle))
     if "Change request from the team lead" in prompt:
         return _revise(prompt, cycle)
+    if prompt.startswith("Write OKRs for this goal:"):  # the zero-shot baseline: plain sentences
+        goal = prompt.split(":", 1)[1].splitlines()[0].strip()
+        krs = [f"Improve {goal[:40]}", "Increase sales by 20%", "Launch a new campaign"]
+        return json.dumps({"objectives": [{"title": f"Achieve: {goal[:60]}", "key_results": krs}]})
     index = int(m.group(1)) - 1 if (m := re.search(r"objective (\d+) of", prompt)) else 0
     return json.dumps({
         "title": _TITLES[index % len(_TITLES)],

@@ -24,6 +24,9 @@ def main() -> None:
     parser.add_argument("--llm", default=None, help="backend: local (default), openai, fake")
     parser.add_argument("--objectives", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="only the first N goals")
+    parser.add_argument(
+        "--per-language", type=int, default=None, help="only the first N goals of each language"
+    )
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
 
@@ -32,6 +35,14 @@ def main() -> None:
     from assistant.retrieval import default_index
 
     goals = yaml.safe_load((ROOT / "evals" / "goals.yaml").read_text(encoding="utf-8"))["goals"][: args.limit]
+    if args.per_language:
+        seen: dict[str, int] = {}
+        goals = [
+            g
+            for g in goals
+            if seen.setdefault(g["lang"], 0) < args.per_language
+            and not seen.update({g["lang"]: seen[g["lang"]] + 1})
+        ]
     index = default_index()
     index.build()
     warm = []

@@ -1,0 +1,372 @@
+"""Evaluation: the drafting pipeline against a zero-shot baseline on the gold set, with a report.
+
+For each gold case (evals/gold/cases.yaml) the pipeline drafts as many objectives as the reference
+has; the baseline asks the same model zero-shot (evals' prompts/baseline_user.md: no examples, no
+repair, the model writes its own sentences). Both are scored the same way: schema validity,
+validator pass rate and score, SMART coverage of key results (number, baseline, target, timeframe),
+structure, language match, semantic similarity to the reference (embedding cosine with best-match
+key-result alignment), retrieval hit@5 (a retrieved example shares the reference's team), latency
+and tokens. Results are appended per case, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from assistant import kb, languages
+from assistant.domain import KeyResult, Objective, OKRSet
+from assistant.features import analyse
+from assistant.validator import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "evals" / "gold" / "cases.yaml"
+
+
+class GoldCase(BaseModel):
+    id: str
+    lang: str
+    team: str
+    split: str = Field(pattern="^(dev|test)$")
+    ref: list[str]
+    goal: str
+
+
+class BaselineObjective(BaseModel):
+    title: str
+    key_results: list[str] = Field(min_length=1, max_length=6)
+
+
+class BaselineReply(BaseModel):
+    """What the zero-shot baseline is asked for: plain objectives and key-result sentences."""
+
+    objectives: list[BaselineObjective] = Field(min_length=1, max_length=5)
+
+
+class CaseResult(BaseModel):
+    """One system's outcome on one case: the metrics, never the raw draft alone."""
+
+    case: str
+    system: str
+    lang: str
+    schema_valid: bool
+    error: str | None = None
+    passed: bool = False
+    score: int = 0
+    smart: dict[str, float] = Field(default_factory=dict)
+    objectives: int = 0
+    krs_per_objective_ok: bool = False
+    language_match: bool = False
+    similarity: float = 0.0
+    retrieval_hit: float | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+    tokens: int = 0
+    okr_set: OKRSet | None = None
+
+
+def load_cases(path: Path = GOLD, split: str | None = None) -> list[GoldCase]:
+    cases = [GoldCase.model_validate(c) for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    return [c for c in cases if split in (None, "all", c.split)]
+
+
+def _shipped() -> dict:
+    """The shipped library (the gold set's references), whatever OKR_KB_DIR says."""
+    return {e.id: e for e in kb.load(str(kb.REPO_ROOT / "examples_kb"))[0]}
+
+
+def reference(case: GoldCase) -> list[str]:
+    """Reference key results in the case's language where the example has it, else in English."""
+    by_id = _shipped()
+    out = []
+    for ident in case.ref:
+        ex = by_id[ident]
+        out += [kr.text if ex.language == case.lang else kr.en for kr in ex.key_results]
+    return out
+
+
+def smart(okr: OKRSet, lang_code: str) -> dict[str, float]:
+    """Share of key results with a number, a baseline, a target and a timeframe."""
+    lang = languages.get(lang_code)
+    rows = []
+    for obj in okr.objectives:
+        obj_time = analyse(obj.title, lang).has_timeframe
+        for kr in obj.key_results:
+            f = analyse(kr.text, lang)
+            rows.append({
+                "number": f.has_quantity,
+                "baseline": f.has_baseline or kr.baseline is not None,
+                "target": kr.target is not None or f.target is not None or f.has_quantity,
+                "timeframe": f.has_timeframe or bool(kr.deadline) or obj_time or bool(okr.cycle),
+            })  # fmt: skip
+    return {
+        k: round(sum(r[k] for r in rows) / len(rows), 3) if rows else 0.0
+        for k in ("number", "baseline", "target", "timeframe")
+    }
+
+
+def similarity(draft: list[str], ref: list[str], embed: Callable[[list[str]], list[list[float]]]) -> float:
+    """Best-match alignment: each reference key result's closest drafted one, cosine, averaged."""
+    if not draft or not ref:
+        return 0.0
+    vectors = embed(draft + ref)
+    d, r = vectors[: len(draft)], vectors[len(draft) :]
+
+    def cos(a, b):
+        dot = sum(x * y for x, y in zip(a, b, strict=True))
+        na, nb = sum(x * x for x in a) ** 0.5, sum(y * y for y in b) ** 0.5
+        return dot / (na * nb) if na and nb else 0.0
+
+    return round(statistics.mean(max(cos(rv, dv) for dv in d) for rv in r), 4)
+
+
+def _score(
+    case: GoldCase, system: str, okr: OKRSet, embed, timings: dict, tokens: int, hit: float | None
+) -> CaseResult:
+    report = validate(okr, language=case.lang)
+    texts = [kr.text for o in okr.objectives for kr in o.key_results]
+    written = languages.detect(" ".join(texts), default="en") if texts else None
+    return CaseResult(
+        case=case.id, system=system, lang=case.lang, schema_valid=True, passed=report.passed, score=report.score,
+        smart=smart(okr, case.lang), objectives=len(okr.objectives),
+        krs_per_objective_ok=all(3 <= len(o.key_results) <= 5 for o in okr.objectives) if okr.objectives else False,
+        language_match=written == case.lang, similarity=similarity(texts, reference(case), embed),
+        retrieval_hit=hit, timings={k: round(v, 3) for k, v in timings.items()}, tokens=tokens, okr_set=okr,
+    )  # fmt: skip
+
+
+def run_pipeline(case: GoldCase, drafter, embed) -> CaseResult:
+    from assistant.drafting import DraftError, parse_request
+
+    n = max(1, min(5, len(case.ref)))
+    try:
+        result = drafter.draft(
+            parse_request(goal=case.goal, team=case.team, language=case.lang, n_objectives=n)
+        )
+    except DraftError as exc:
+        return CaseResult(case=case.id, system="pipeline", lang=case.lang, schema_valid=False, error=str(exc))
+    teams = {e.team for e in kb.load_all() if e.id in set(result.examples)}
+    ref_teams = {e.team for e in _shipped().values() if e.id in case.ref}
+    hit = 1.0 if teams & ref_teams else 0.0
+    return _score(case, "pipeline", result.okr_set, embed, result.timings.model_dump(),
+                  sum(v for k, v in result.tokens.items() if k == "total_tokens"), hit)  # fmt: skip
+
+
+def run_baseline(case: GoldCase, drafter, embed) -> CaseResult:
+    """Zero-shot: the same model, a plain prompt, no retrieval, no repair."""
+    from assistant.drafting import DraftError, prompt
+
+    lang = languages.get(case.lang)
+    user = prompt("baseline_user").format(
+        goal=case.goal, n_objectives=max(1, len(case.ref)), language_name=lang.english_name
+    )
+    drafter._local.usage = __import__("collections").Counter()
+    start = time.perf_counter()
+    try:
+        reply: BaselineReply = drafter._ask([("human", user)], BaselineReply)
+    except DraftError as exc:
+        return CaseResult(case=case.id, system="baseline", lang=case.lang, schema_valid=False, error=str(exc))
+    llm_s = time.perf_counter() - start
+    okr = OKRSet(goal=case.goal, language=case.lang, objectives=[
+        Objective(title=o.title, key_results=[KeyResult(text=t) for t in o.key_results]) for o in reply.objectives])  # fmt: skip
+    tokens = drafter._local.usage.get("total_tokens", 0)
+    return _score(case, "baseline", okr, embed, {"llm_s": llm_s, "total_s": llm_s}, tokens, None)
+
+
+def aggregate(results: list[CaseResult]) -> dict:
+    """Means over cases; a failed (schema-invalid) case counts as 0 everywhere."""
+    if not results:
+        return {}
+
+    def mean(values):
+        values = list(values)
+        return round(statistics.mean(values), 4) if values else 0.0
+
+    ok = [r for r in results if r.schema_valid]
+    hits = [r.retrieval_hit for r in results if r.retrieval_hit is not None]
+    return {
+        "cases": len(results),
+        "schema_validity": mean(r.schema_valid for r in results),
+        "validator_pass_rate": mean(r.passed for r in results),
+        "mean_score": mean(r.score for r in results),
+        "smart_number": mean(r.smart.get("number", 0) for r in results),
+        "smart_baseline": mean(r.smart.get("baseline", 0) for r in results),
+        "smart_target": mean(r.smart.get("target", 0) for r in results),
+        "smart_timeframe": mean(r.smart.get("timeframe", 0) for r in results),
+        "structure_ok": mean(r.krs_per_objective_ok for r in results),
+        "language_match": mean(r.language_match for r in results),
+        "similarity": mean(r.similarity for r in results),
+        "retrieval_hit_at_5": mean(hits) if hits else None,
+        "latency_s_median": round(statistics.median(r.timings.get("total_s", 0) for r in ok), 2)
+        if ok
+        else None,
+        "latency_s_max": round(max(r.timings.get("total_s", 0) for r in ok), 2) if ok else None,
+        "tokens_mean": mean(r.tokens for r in ok),
+    }
+
+
+class Evaluation:
+    """A resumable evaluation run writing cases.jsonl, report.md, report.json and report.png to `out`."""
+
+    def __init__(
+        self,
+        out: Path,
+        drafter,
+        embed,
+        progress: Callable[[str], None] = lambda _: None,
+        name: str = "report",
+    ):
+        self.out, self.drafter, self.embed, self.progress, self.name = out, drafter, embed, progress, name
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.log = self.out / f"{name}.cases.jsonl"
+
+    def done(self) -> dict[tuple[str, str], CaseResult]:
+        results = {}
+        if self.log.exists():
+            for line in self.log.read_text(encoding="utf-8").splitlines():
+                try:
+                    r = CaseResult.model_validate_json(line)
+                except ValueError:
+                    continue  # a torn last line from an interrupted run: the case is redone
+                results[(r.case, r.system)] = r
+        return results
+
+    def run(self, cases: list[GoldCase], baseline: bool) -> dict[str, list[CaseResult]]:
+        results = self.done()
+        systems = ["pipeline", "baseline"] if baseline else ["pipeline"]
+        todo = [(c, s) for c in cases for s in systems if (c.id, s) not in results]
+        for n, (case, system) in enumerate(todo, 1):
+            self.progress(f"[{n}/{len(todo)}] {case.id} {system}")
+            runner = run_pipeline if system == "pipeline" else run_baseline
+            r = runner(case, self.drafter, self.embed)
+            with self.log.open("a", encoding="utf-8") as f:
+                f.write(r.model_dump_json() + "\n")
+            results[(case.id, system)] = r
+        wanted = {c.id for c in cases}
+        return {
+            s: [r for (cid, sys_), r in sorted(results.items()) if sys_ == s and cid in wanted]
+            for s in systems
+        }
+
+
+def summary(by_system: dict[str, list[CaseResult]], model: str, split: str) -> dict:
+    from assistant import accuracy
+
+    out: dict = {"model": model, "split": split, "cases": len(by_system.get("pipeline", []))}
+    for system, results in by_system.items():
+        out[system] = aggregate(results)
+        out[system]["per_language"] = {
+            lang: aggregate([r for r in results if r.lang == lang])
+            for lang in sorted({r.lang for r in results})
+        }
+    if "baseline" in out and out["baseline"].get("validator_pass_rate") is not None:
+        ratios = {}
+        for key in (
+            "validator_pass_rate",
+            "mean_score",
+            "smart_baseline",
+            "smart_number",
+            "similarity",
+            "language_match",
+        ):
+            base = out["baseline"].get(key) or 0
+            ratios[key] = round(out["pipeline"][key] / base, 2) if base else None
+        out["ratios"] = ratios
+    acc = accuracy.summary()
+    out["validator_accuracy"] = {k: acc[k] for k in ("all", "holdout", "own", "per_language")}
+    return out
+
+
+def write_report(
+    data: dict, out: Path, by_system: dict[str, list[CaseResult]], name: str = "report"
+) -> list[Path]:
+    paths = [out / f"{name}.json", out / f"{name}.md", out / f"{name}.png"]
+    paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    paths[1].write_text(markdown(data, by_system), encoding="utf-8")
+    chart(data, paths[2])
+    return paths
+
+
+METRICS = [("validator_pass_rate", "validator pass rate"), ("mean_score", "mean score (/100)"),
+           ("smart_number", "KRs with a number"), ("smart_baseline", "KRs with a baseline"),
+           ("smart_timeframe", "KRs with a timeframe"), ("structure_ok", "3-5 KRs per objective"),
+           ("language_match", "language match"), ("similarity", "similarity to reference"),
+           ("schema_validity", "schema-valid replies")]  # fmt: skip
+
+
+def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
+    pipe, base = data.get("pipeline", {}), data.get("baseline")
+    lines = [f"# Evaluation: {data['model']}", "", f"Split `{data['split']}`, {data['cases']} cases.", ""]
+    head = "| metric | pipeline |" + (" zero-shot baseline | ratio |" if base else "")
+    lines += [head, "|---|---|" + ("---|---|" if base else "")]
+    for key, label in METRICS:
+        p = pipe.get(key)
+        row = f"| {label} | {p if p is not None else '-'} |"
+        if base:
+            ratio = (data.get("ratios") or {}).get(key)
+            row += f" {base.get(key)} | {ratio if ratio is not None else '-'} |"
+        lines.append(row)
+    lines += [
+        f"| retrieval hit@5 (team) | {pipe.get('retrieval_hit_at_5')} |" + (" - | - |" if base else ""),
+        f"| latency median / max (s) | {pipe.get('latency_s_median')} / {pipe.get('latency_s_max')} |"
+        + (f" {base.get('latency_s_median')} / {base.get('latency_s_max')} | - |" if base else ""),
+        f"| tokens per case | {pipe.get('tokens_mean')} |" + (f" {base.get('tokens_mean')} | - |" if base else ""),
+        "", "## Per language (pipeline)", "", "| language | cases | pass rate | mean score | language match |",
+        "|---|---|---|---|---|",
+    ]  # fmt: skip
+    for lang, agg in pipe.get("per_language", {}).items():
+        lines.append(
+            f"| {lang} | {agg['cases']} | {agg['validator_pass_rate']} | {agg['mean_score']} | {agg['language_match']} |"
+        )
+    acc = data.get("validator_accuracy", {})
+    if acc:
+        lines += ["", "## Validator accuracy (labelled library and hand-written cases)", "",
+                  "| slice | decisions | accuracy | exact match |", "|---|---|---|---|"]  # fmt: skip
+        for name in ("all", "holdout", "own"):
+            a = acc[name]
+            lines.append(f"| {name} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |")
+    lines += [
+        "",
+        "## Cases",
+        "",
+        "| case | system | valid | passed | score | similarity | error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for system, results in by_system.items():
+        for r in results:
+            err = (r.error or "").replace("|", "/")[:80]
+            lines.append(
+                f"| {r.case} | {system} | {r.schema_valid} | {r.passed} | {r.score} | {r.similarity} | {err} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def chart(data: dict, path: Path) -> None:
+    """Grouped bars: pipeline vs baseline on the rate metrics."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [k for k, _ in METRICS if k != "mean_score"]
+    labels = [label for k, label in METRICS if k != "mean_score"]
+    systems = [s for s in ("pipeline", "baseline") if s in data]
+    fig, ax = plt.subplots(figsize=(11, 4.8))
+    width = 0.8 / len(systems)
+    for n, system in enumerate(systems):
+        values = [data[system].get(k) or 0 for k in keys]
+        ax.bar([i + n * width for i in range(len(keys))], values, width, label=system)
+    ax.set_xticks(
+        [i + width * (len(systems) - 1) / 2 for i in range(len(keys))], labels, rotation=25, ha="right"
+    )
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"{data['model']} — split {data['split']}, {data['cases']} cases")
+    ax.legend(loc="lower left", ncol=2, framealpha=0.9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

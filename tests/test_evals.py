@@ -1,0 +1,57 @@
+"""The evaluation harness on a few gold cases with the scripted model (the real run is `make eval`)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from assistant import evals
+from assistant.domain import KeyResult, Objective, OKRSet
+
+
+def test_gold_set_shape():
+    cases = evals.load_cases()
+    assert len(cases) >= 60
+    assert {c.lang for c in cases} == {"en", "it", "pl", "fa"}
+    assert len({c.team for c in cases}) >= 8
+    test = [c for c in cases if c.split == "test"]
+    assert 15 <= len(test) < len(cases) // 2
+    assert all(evals.reference(c) for c in cases)
+    assert any("saas-11.it" in c.ref for c in cases) and any(len(c.ref) > 1 for c in cases)  # cascades
+
+
+def test_smart_coverage_and_similarity():
+    okr = OKRSet(cycle=None, objectives=[Objective(title="Delight buyers", key_results=[
+        KeyResult(text="Raise NPS from 30 to 40 by Q2"), KeyResult(text="Increase brand awareness")])])  # fmt: skip
+    cov = evals.smart(okr, "en")
+    assert cov == {"number": 0.5, "baseline": 0.5, "target": 0.5, "timeframe": 0.5}
+
+    def embed(texts):  # bag of characters: enough to tell near from far
+        return [[t.count(c) for c in "abcdefghijklmnopqrstuvwxyz"] for t in texts]
+
+    same = evals.similarity(["raise nps"], ["raise nps"], embed)
+    far = evals.similarity(["zzz"], ["raise nps"], embed)
+    assert same > 0.99 and far < same
+
+
+def test_quick_eval_with_the_scripted_model_writes_a_resumable_report(small_home, tmp_path):
+    env = {**os.environ, **small_home}
+    cmd = [sys.executable, "-m", "assistant.cli", "eval", "--llm", "fake", "--limit", "3", "--baseline",
+           "--out", str(tmp_path), "--name", "quick", "--quiet"]  # fmt: skip
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    assert res.returncode == 0, res.stderr[-1500:]
+    data = json.loads((tmp_path / "quick.json").read_text(encoding="utf-8"))
+    assert data["cases"] == 3 and data["model"].startswith("fake")
+    for system in ("pipeline", "baseline"):
+        assert 0 <= data[system]["validator_pass_rate"] <= 1
+    assert data["pipeline"]["validator_pass_rate"] > data["baseline"]["validator_pass_rate"]
+    assert data["validator_accuracy"]["all"]["accuracy"] >= 0.95
+    assert (tmp_path / "quick.png").stat().st_size > 5000 and "| validator pass rate |" in (
+        tmp_path / "quick.md"
+    ).read_text()
+    lines = (tmp_path / "quick.cases.jsonl").read_text().splitlines()
+    assert len(lines) == 6
+    again = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=600, env=env
+    )  # resumes: nothing to redo
+    assert again.returncode == 0 and len((tmp_path / "quick.cases.jsonl").read_text().splitlines()) == 6
