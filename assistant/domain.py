@@ -16,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 CYCLE_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12]|FY)$")
 
 
+class DomainModel(BaseModel):
+    """Base of every domain type. Validators are built on first use, not at import: `okr check`
+    imports this module and should not pay for the drafting, batch and web-chat types."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 def normalise_cycle(value: str | None) -> str | None:
     """'2026-q1' -> '2026-Q1'; blank -> None; anything else is an error people can read."""
     if value is None or not value.strip():
@@ -49,10 +56,10 @@ class Severity(StrEnum):
     info = "info"
 
 
-class KeyResult(BaseModel):
+class KeyResult(DomainModel):
     """One measurable outcome. Only `text` is required: people paste plain sentences."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
     text: str = Field(
         description="The key result as one sentence, e.g. 'Raise activation from 30% to 45% by Q2'."
@@ -73,10 +80,10 @@ class KeyResult(BaseModel):
         return value.strip()
 
 
-class Objective(BaseModel):
+class Objective(DomainModel):
     """A short, qualitative destination with the key results that prove it was reached."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
     title: str = Field(description="Short, motivating, qualitative; no numbers.")
     why: str | None = Field(default=None, description="Why this matters now, in one sentence.")
@@ -92,10 +99,10 @@ class Objective(BaseModel):
         return value.strip()
 
 
-class OKRSet(BaseModel):
+class OKRSet(DomainModel):
     """The objectives one team commits to for one cycle."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
     goal: str | None = Field(default=None, description="The vague goal this set answers.")
     language: str | None = Field(default=None, description="ISO 639-1 code: en, it, pl, fa...")
@@ -109,10 +116,8 @@ class OKRSet(BaseModel):
         return normalise_cycle(value)
 
 
-class Finding(BaseModel):
+class Finding(DomainModel):
     """One thing the validator says: what is wrong, where, and how to fix it."""
-
-    model_config = ConfigDict(defer_build=True)
 
     rule: str
     severity: Severity
@@ -121,8 +126,7 @@ class Finding(BaseModel):
     suggestion: str
 
 
-class SubScores(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class SubScores(DomainModel):
     measurable: int
     time_bound: int
     outcome_focused: int
@@ -130,8 +134,7 @@ class SubScores(BaseModel):
     structure: int
 
 
-class Report(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class Report(DomainModel):
     """The validator's verdict on one OKR set."""
 
     passed: bool
@@ -145,10 +148,10 @@ class Report(BaseModel):
 # --- the example library -------------------------------------------------------------------------
 
 
-class ExampleKeyResult(BaseModel):
+class ExampleKeyResult(DomainModel):
     """A key result from the library, with its English rendering and the findings we expect."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     text: str
     en: str
@@ -156,17 +159,17 @@ class ExampleKeyResult(BaseModel):
     team: str | None = None  # set when a cascaded key result belongs to another team
 
 
-class ExampleInitiative(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+class ExampleInitiative(DomainModel):
+    model_config = ConfigDict(extra="forbid")
 
     text: str
     en: str
 
 
-class Example(BaseModel):
+class Example(DomainModel):
     """One objective with its key results, as found in a source article."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     group: str = Field(description="Shared by translations of the same example.")
@@ -190,10 +193,10 @@ class Example(BaseModel):
         )
 
 
-class LabelledItem(BaseModel):
+class LabelledItem(DomainModel):
     """A single objective, key result or action labelled good or bad by a source article."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     source: str
@@ -214,7 +217,7 @@ class LabelledItem(BaseModel):
 # field appear, so even a small model states a baseline and its source.
 
 
-class DraftKeyResult(BaseModel):
+class DraftKeyResult(DomainModel):
     metric: str = Field(
         description="The measurable metric as a short noun phrase, e.g. 'trial-to-paid conversion rate'."
     )
@@ -229,19 +232,19 @@ class DraftKeyResult(BaseModel):
     )
 
 
-class DraftObjective(BaseModel):
+class DraftObjective(DomainModel):
     title: str = Field(description="Short, inspiring, qualitative: no numbers.")
     key_results: list[DraftKeyResult] = Field(min_length=3, max_length=4)
     initiatives: list[str] = Field(description="2-3 actions that will move the key results.", max_length=3)
 
 
-class DraftSet(BaseModel):
+class DraftSet(DomainModel):
     """A revised set, when the team lead asks for a change in the web chat."""
 
     objectives: list[DraftObjective] = Field(min_length=1, max_length=5)
 
 
-class DraftRequest(BaseModel):
+class DraftRequest(DomainModel):
     """What a person asks for. Validated here so the CLI, the web chat and batch mode agree."""
 
     goal: str = Field(min_length=1, max_length=2000)
@@ -265,14 +268,14 @@ class DraftRequest(BaseModel):
         return normalise_cycle(value)
 
 
-class Timings(BaseModel):
+class Timings(DomainModel):
     retrieval_s: float = 0.0
     llm_s: float = 0.0
     validation_s: float = 0.0
     total_s: float = 0.0
 
 
-class DraftResult(BaseModel):
+class DraftResult(DomainModel):
     """What `okr draft --json` prints: the set, its report, the examples used, timings, the model."""
 
     okr_set: OKRSet
@@ -290,7 +293,7 @@ class DraftResult(BaseModel):
 # --- batch mode ----------------------------------------------------------------------------------
 
 
-class BatchItem(BaseModel):
+class BatchItem(DomainModel):
     """One input row of `okr rewrite`."""
 
     id: str
@@ -299,14 +302,14 @@ class BatchItem(BaseModel):
     context: str | None = None
 
 
-class Diagnosis(BaseModel):
+class Diagnosis(DomainModel):
     """Why a goal is vague, in the validator's terms (triage before drafting)."""
 
     vague: bool
     reasons: list[str] = Field(default_factory=list)
 
 
-class BatchOutcome(BaseModel):
+class BatchOutcome(DomainModel):
     """One output row: never dropped, errors included."""
 
     id: str
