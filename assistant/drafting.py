@@ -368,6 +368,12 @@ class Drafter:
             " ".join(kr.metric for kr in reply.key_results) + " " + " ".join(reply.initiatives),
             default=lang.code,
         )
+        if any(_same(reply.title, o.title) for o in done):
+            self.progress(f"objective {index} repeats an earlier one; asking for a different one")
+            again = [*messages, ("ai", reply.model_dump_json()),
+                     ("human", "That objective repeats one already written. Write a different objective.")]  # fmt: skip
+            reply = self._ask(again, DraftObjective)
+            written = languages.detect(" ".join(kr.metric for kr in reply.key_results), default=lang.code)
         if written != lang.code:
             self.progress(f"objective {index} came back in {written}; asking again in {lang.english_name}")
             again = [*messages, ("ai", reply.model_dump_json()),
@@ -417,6 +423,11 @@ class Drafter:
             notes += _honest(fixed, known_values, f"O{i + 1} KR{j + 1}")
             okr.objectives[i].key_results[j] = fixed
         return notes
+
+
+def _same(a: str, b: str) -> bool:
+    norm = lambda t: " ".join(t.casefold().split()).strip(" .")  # noqa: E731
+    return norm(a) == norm(b)
 
 
 def _needs_repair(report) -> bool:

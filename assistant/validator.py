@@ -7,7 +7,7 @@ are built here:
 key results  has_quantity text_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
              target target_field direction direction_conflict is_activity is_kpi timebound
              baseline_source duplicate_of text
-objectives   has_quantity content_words words has_verb is_bau kr_count text
+objectives   has_quantity content_words words has_verb is_bau kr_count duplicate_of text
 set          objective_count
 """
 
@@ -141,7 +141,10 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
 def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict) -> tuple[list, list]:
     """Findings for one objective and its key results, plus per-key-result dimension hits."""
     ofeats = analyse(obj.title, lang)
-    ofacts = ofeats.facts() | {"text": obj.title, "kr_count": len(obj.key_results)}
+    title_key = "title:" + _dedupe_key(obj.title)
+    ofacts = ofeats.facts() | {"text": obj.title, "kr_count": len(obj.key_results),
+                               "duplicate_of": seen.get(title_key) if obj.title.strip() else None}  # fmt: skip
+    seen.setdefault(title_key, f"objectives[{i}]")
     findings = _findings("objective", ofacts, f"objectives[{i}]")
     hits = []
     for j, kr in enumerate(obj.key_results):
@@ -211,7 +214,7 @@ def check_text(text: str, kind: str = "key_result", language: str | None = None)
     lang = languages.get(language or languages.detect(text))
     if kind == "objective":
         feats = analyse(text, lang)
-        facts = feats.facts() | {"text": text, "kr_count": 3}
+        facts = feats.facts() | {"text": text, "kr_count": 3, "duplicate_of": None}
         return _findings("objective", facts, "")
     facts = _kr_facts(KeyResult(text=text), analyse(text, lang), False)
     return _findings("key_result", facts, "")

@@ -118,6 +118,13 @@ def test_reply_in_the_wrong_language_is_asked_again():
     assert result.okr_set.objectives[0].title.startswith("Vendere")
 
 
+def test_a_repeated_objective_is_asked_again():
+    other = GOOD.replace("smooth first week", "reason to come back")
+    result = drafter(GOOD, GOOD, other).draft(parse_request(goal="Make onboarding better", n_objectives=2))
+    titles = [o.title for o in result.okr_set.objectives]
+    assert titles == ["Give new users a smooth first week", "Give new users a reason to come back"]
+
+
 def test_objectives_are_drafted_one_by_one_and_see_the_previous_ones():
     model = scripted(GOOD, GOOD.replace("smooth first week", "reason to come back"))
     d = Drafter(Settings(llm="fake"), index=ListIndex(), chat=model, repair_rounds=0)

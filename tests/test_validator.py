@@ -112,6 +112,13 @@ def test_duplicates_are_reported_with_the_first_path():
     assert len(dup) == 1 and dup[0].path.endswith("key_results[1]") and "key_results[0]" in dup[0].message
 
 
+def test_duplicate_objectives_are_reported():
+    report = validate(okr(("Sell more online", ["Raise NPS from 30 to 40 by Q4"]),
+                          ("sell more online.", ["Cut churn from 5% to 3% by Q4"])))  # fmt: skip
+    dup = [f for f in report.findings if f.rule == "obj.duplicate"]
+    assert len(dup) == 1 and dup[0].path == "objectives[1]" and "objectives[0]" in dup[0].message
+
+
 def test_structure_rules():
     many = okr(
         *[(f"Make customers happier in region {i}", ["Raise NPS from 30 to 40 by Q4"] * 3) for i in range(6)]
