@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def run_baseline(case: GoldCase, drafter, embed) -> CaseResult:
     user = prompt("baseline_user").format(
         goal=case.goal, n_objectives=max(1, len(case.ref)), language_name=lang.english_name
     )
-    drafter._local.usage = __import__("collections").Counter()
+    drafter._local.usage = Counter()
     start = time.perf_counter()
     try:
         reply: BaselineReply = drafter._ask([("human", user)], BaselineReply)
