@@ -35,7 +35,7 @@ from assistant.domain import (
 )
 from assistant.features import analyse
 from assistant.llm import LLMError, ReplyError, Settings, chat_model, structured
-from assistant.validator import validate
+from assistant.validator import dedupe_key, validate
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 Progress = Callable[[str], None]
@@ -139,9 +139,21 @@ def complete(draft_kr: DraftKeyResult, lang, cycle: str) -> KeyResult:
     )  # fmt: skip
 
 
-def honest_baselines(okr: OKRSet, known_text: str, lang_code: str) -> list[str]:
+def to_objective(reply: DraftObjective, lang, cycle: str) -> Objective:
+    """A domain objective from the model's reply, every key result completed."""
+    return Objective(
+        title=reply.title, initiatives=reply.initiatives,
+        key_results=[complete(kr, lang, cycle) for kr in reply.key_results],
+    )  # fmt: skip
+
+
+def known_values(text: str, lang) -> set[float]:
+    """The numbers the user actually wrote (goal, context, instruction): the only 'given' baselines."""
+    return set(analyse(text, lang).quantities) if text else set()
+
+
+def honest_baselines(okr: OKRSet, known: set[float]) -> list[str]:
     """No invented baseline presented as fact: 'given' only when the number is in the user's text."""
-    known = set(analyse(known_text, languages.get(lang_code)).quantities) if known_text else set()
     notes = []
     for i, obj in enumerate(okr.objectives):
         for j, kr in enumerate(obj.key_results):
@@ -257,35 +269,44 @@ class Drafter:
         t = time.perf_counter()
         revised: DraftSet = self._ask([("system", system), ("human", user)], DraftSet)
         llm_s = time.perf_counter() - t
-        objectives = [
-            Objective(
-                title=o.title,
-                initiatives=o.initiatives,
-                key_results=[complete(k, lang, cycle) for k in o.key_results],
-            )
-            for o in revised.objectives
-        ]
+        objectives = [to_objective(o, lang, cycle) for o in revised.objectives]
         okr = current.model_copy(update={"objectives": objectives, "language": code, "cycle": cycle})
-        known = " ".join(filter(None, [current.goal, instruction]))
-        notes = honest_baselines(okr, known, code)
+        timings = Timings(llm_s=llm_s)
+        t = time.perf_counter()
         hits = (
             self._index().search(current.goal or instruction, k=5, team=current.team) if current.goal else []
         )
+        timings.retrieval_s = time.perf_counter() - t
+        known = " ".join(filter(None, [current.goal, instruction]))
+        result = self._finish(okr, hits, okr.goal or instruction, lang, known, timings, start)
+        if not hits:
+            result.examples = examples
+        return result
+
+    def _finish(
+        self, okr: OKRSet, hits, goal: str, lang, known_text: str, timings: Timings, start: float
+    ) -> DraftResult:
+        """Shared by draft and refine: honest baselines, citations, validate, repair in bounded rounds."""
+        known = known_values(known_text, lang)
+        notes = honest_baselines(okr, known)
         _cite(okr, hits)
         t = time.perf_counter()
-        report = validate(okr, language=code)
+        report = validate(okr, language=lang.code)
+        timings.validation_s += time.perf_counter() - t
         rounds = 0
         while _needs_repair(report) and rounds < self.repair_rounds:
             rounds += 1
-            t2 = time.perf_counter()
-            notes += self._repair(okr, report, okr.goal or instruction, lang, cycle, known, rounds)
-            llm_s += time.perf_counter() - t2
-            report = validate(okr, language=code)
-        validation_s = time.perf_counter() - t
-        timings = Timings(llm_s=round(llm_s, 3), validation_s=round(validation_s, 3),
-                          total_s=round(time.perf_counter() - start, 3))  # fmt: skip
+            t = time.perf_counter()
+            notes += self._repair(okr, report, goal, lang, okr.cycle, known, rounds)
+            timings.llm_s += time.perf_counter() - t
+            t = time.perf_counter()
+            report = validate(okr, language=lang.code)
+            timings.validation_s += time.perf_counter() - t
+        timings.total_s = time.perf_counter() - start
+        for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
+            setattr(timings, name, round(getattr(timings, name), 3))
         return DraftResult(
-            okr_set=okr, validation=report, examples=[h.example.id for h in hits] or examples, timings=timings,
+            okr_set=okr, validation=report, examples=[h.example.id for h in hits], timings=timings,
             model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._local.usage), notes=notes,
         )  # fmt: skip
 
@@ -319,28 +340,7 @@ class Drafter:
 
         okr = OKRSet(goal=request.goal, language=code, team=team, cycle=cycle, objectives=objectives)
         known = " ".join(filter(None, [request.goal, request.context]))
-        notes = honest_baselines(okr, known, code)
-        _cite(okr, hits)
-
-        t = time.perf_counter()
-        report = validate(okr, language=code)
-        timings.validation_s += time.perf_counter() - t
-        rounds = 0
-        while _needs_repair(report) and rounds < self.repair_rounds:
-            rounds += 1
-            t = time.perf_counter()
-            notes += self._repair(okr, report, request.goal, lang, cycle, known, rounds)
-            timings.llm_s += time.perf_counter() - t
-            t = time.perf_counter()
-            report = validate(okr, language=code)
-            timings.validation_s += time.perf_counter() - t
-        timings.total_s = time.perf_counter() - start
-        for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
-            setattr(timings, name, round(getattr(timings, name), 3))
-        return DraftResult(
-            okr_set=okr, validation=report, examples=[h.example.id for h in hits], timings=timings,
-            model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._local.usage), notes=notes,
-        )  # fmt: skip
+        return self._finish(okr, hits, request.goal, lang, known, timings, start)
 
     def _objective(
         self, request, lang, team, cycle, context, hits, done: list[Objective], index: int
@@ -364,40 +364,28 @@ class Drafter:
             ("human", user),
         ]
         reply: DraftObjective = self._ask(messages, DraftObjective)
-        written = languages.detect(
-            " ".join(kr.metric for kr in reply.key_results) + " " + " ".join(reply.initiatives),
-            default=lang.code,
-        )
-        if any(_same(reply.title, o.title) for o in done):
+        if any(dedupe_key(reply.title) == dedupe_key(o.title) for o in done):
             self.progress(f"objective {index} repeats an earlier one; asking for a different one")
             again = [*messages, ("ai", reply.model_dump_json()),
                      ("human", "That objective repeats one already written. Write a different objective.")]  # fmt: skip
             reply = self._ask(again, DraftObjective)
-            written = languages.detect(" ".join(kr.metric for kr in reply.key_results), default=lang.code)
+        written = _written_in(reply, lang.code)
         if written != lang.code:
             self.progress(f"objective {index} came back in {written}; asking again in {lang.english_name}")
             again = [*messages, ("ai", reply.model_dump_json()),
                      ("human", f"That is not in {lang.english_name}. Write the same objective in {lang.english_name}.")]  # fmt: skip
             reply = self._ask(again, DraftObjective)
-        return Objective(
-            title=reply.title, initiatives=reply.initiatives,
-            key_results=[complete(kr, lang, cycle) for kr in reply.key_results],
-        )  # fmt: skip
+        return to_objective(reply, lang, cycle)
 
     def _repair(
-        self, okr: OKRSet, report, goal: str, lang, cycle: str, known: str, round_no: int
+        self, okr: OKRSet, report, goal: str, lang, cycle: str, known: set[float], round_no: int
     ) -> list[str]:
         """Rewrite each key result that has errors, in place; a failed rewrite keeps the original."""
         by_path: dict[str, list] = {}
         for f in report.findings:
             if ".key_results[" in f.path and f.severity != Severity.info:
                 by_path.setdefault(f.path, []).append(f)
-        # errors, and duplicates: a repeated key result wastes one of the 3-5 slots
-        broken = [
-            p
-            for p, fs in by_path.items()
-            if any(f.severity == Severity.error or f.rule == "kr.duplicate" for f in fs)
-        ]
+        broken = [p for p, fs in by_path.items() if any(_repairable(f) for f in fs)]
         notes = []
         for n, path in enumerate(broken, 1):
             self.progress(f"repair round {round_no}: key result {n}/{len(broken)}")
@@ -419,19 +407,25 @@ class Drafter:
             except DraftError as exc:
                 notes.append(f"O{i + 1} KR{j + 1}: kept as written; the rewrite failed ({exc})")
                 continue
-            known_values = set(analyse(known, lang).quantities) if known else set()
-            notes += _honest(fixed, known_values, f"O{i + 1} KR{j + 1}")
+            notes += _honest(fixed, known, f"O{i + 1} KR{j + 1}")
             okr.objectives[i].key_results[j] = fixed
         return notes
 
 
-def _same(a: str, b: str) -> bool:
-    norm = lambda t: " ".join(t.casefold().split()).strip(" .")  # noqa: E731
-    return norm(a) == norm(b)
+def _written_in(reply: DraftObjective, default: str) -> str:
+    """The language the model wrote in, read from its metrics and initiatives (titles may echo the goal)."""
+    return languages.detect(
+        " ".join([kr.metric for kr in reply.key_results] + reply.initiatives), default=default
+    )
+
+
+def _repairable(finding) -> bool:
+    """Errors, and duplicates: a repeated key result wastes one of the 3-5 slots."""
+    return finding.severity == Severity.error or finding.rule == "kr.duplicate"
 
 
 def _needs_repair(report) -> bool:
-    return not report.passed or any(f.rule == "kr.duplicate" for f in report.findings)
+    return any(_repairable(f) for f in report.findings)
 
 
 def _cite(okr: OKRSet, hits) -> None:

@@ -109,7 +109,8 @@ def _findings(target: str, facts: dict, path: str) -> list[Finding]:
     return out
 
 
-def _dedupe_key(text: str) -> str:
+def dedupe_key(text: str) -> str:
+    """What makes two objectives or key results "the same" (case, spacing and punctuation ignored)."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
@@ -141,7 +142,7 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
 def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict) -> tuple[list, list]:
     """Findings for one objective and its key results, plus per-key-result dimension hits."""
     ofeats = analyse(obj.title, lang)
-    title_key = "title:" + _dedupe_key(obj.title)
+    title_key = "title:" + dedupe_key(obj.title)
     ofacts = ofeats.facts() | {"text": obj.title, "kr_count": len(obj.key_results),
                                "duplicate_of": seen.get(title_key) if obj.title.strip() else None}  # fmt: skip
     seen.setdefault(title_key, f"objectives[{i}]")
@@ -150,7 +151,7 @@ def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict
     for j, kr in enumerate(obj.key_results):
         path = f"objectives[{i}].key_results[{j}]"
         facts = _kr_facts(kr, analyse(kr.text, lang), bool(cycle) or ofeats.has_timeframe)
-        key = _dedupe_key(kr.text)
+        key = dedupe_key(kr.text)
         if key and key in seen:
             facts["duplicate_of"] = seen[key]
         seen.setdefault(key, path)
