@@ -16,6 +16,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -76,6 +77,7 @@ def load_cases(path: Path = GOLD, split: str | None = None) -> list[GoldCase]:
     return [c for c in cases if split in (None, "all", c.split)]
 
 
+@cache
 def _shipped() -> dict:
     """The shipped library (the gold set's references), whatever OKR_KB_DIR says."""
     return {e.id: e for e in kb.load(str(kb.REPO_ROOT / "examples_kb"))[0]}

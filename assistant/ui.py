@@ -285,11 +285,14 @@ def build(app: ChatApp, concurrency: int = 2):
                 return history, st, gr.skip(), gr.skip(), gr.skip(), message
             return app.respond(message, history, st, t, lg, n, cy, progress)
 
+        def exports(st):
+            return app.export(st, "md"), app.export(st, "json"), app.export(st, "csv")
+
         outputs = [chat, state, view, sources, grid, msg]
         inputs = [msg, chat, state, team, lang, n_obj, cycle]
         for trigger in (send.click, msg.submit):
             trigger(turn, inputs, outputs, concurrency_limit=concurrency, api_visibility="private").then(
-                lambda st: (app.export(st, "md"), app.export(st, "json"), app.export(st, "csv")),
+                exports,
                 [state],
                 [md_btn, json_btn, csv_btn],
                 api_visibility="private",
@@ -297,7 +300,7 @@ def build(app: ChatApp, concurrency: int = 2):
         new.click(lambda: ([], None, render(None), "No examples yet.", table(None), ""), None, outputs,
                   api_visibility="private")  # fmt: skip
         grid.input(app.edited, [grid, state], [state, view], api_visibility="private").then(
-            lambda st: (app.export(st, "md"), app.export(st, "json"), app.export(st, "csv")),
+            exports,
             [state],
             [md_btn, json_btn, csv_btn],
             api_visibility="private",
