@@ -41,18 +41,26 @@ def _use_colour(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
+
+
+def _by_path(report) -> dict[str, list]:
+    """Findings grouped under the objective or key result they concern ('' for the whole set)."""
+    out: dict[str, list] = {}
+    for f in report.findings:
+        out.setdefault(f.path, []).append(f)
+    return out
+
+
 def format_report(okr, report, paint: Callable[[str, str], str], name: str = "") -> str:
     """The human-readable report: findings grouped under the objective and key result they concern."""
-    icons = {"error": "✖", "warning": "▲", "info": "ℹ"}
-    by_path: dict[str, list] = {}
-    for f in report.findings:
-        by_path.setdefault(f.path, []).append(f)
+    by_path = _by_path(report)
     lines: list[str] = []
 
     def emit(path: str, indent: str) -> None:
         for f in by_path.get(path, []):
             sev = f.severity.value
-            lines.append(f"{indent}{paint(icons[sev] + ' ' + sev, sev)} {paint(f.rule, 'dim')}: {f.message}")
+            lines.append(f"{indent}{paint(ICONS[sev] + ' ' + sev, sev)} {paint(f.rule, 'dim')}: {f.message}")
             lines.append(f"{indent}  {paint('→', 'dim')} {f.suggestion}")
 
     subs = report.sub_scores
@@ -161,10 +169,7 @@ def format_draft(result, paint: Callable[[str, str], str]) -> str:
 
     okr, report = result.okr_set, result.validation
     names = {e.id: e for e in kb.load_all()}
-    icons = {"error": "✖", "warning": "▲", "info": "ℹ"}
-    by_path: dict[str, list] = {}
-    for f in report.findings:
-        by_path.setdefault(f.path, []).append(f)
+    by_path = _by_path(report)
 
     def emit(path: str, indent: str) -> list[str]:
         out = []
@@ -172,7 +177,7 @@ def format_draft(result, paint: Callable[[str, str], str]) -> str:
             if f.rule in ("kr.baseline-assumed", "kr.baseline-unknown"):
                 continue  # shown on the key result's detail line
             sev = f.severity.value
-            out.append(f"{indent}{paint(icons[sev] + ' ' + f.rule, sev)}: {f.message}")
+            out.append(f"{indent}{paint(ICONS[sev] + ' ' + f.rule, sev)}: {f.message}")
         return out
 
     head = [
