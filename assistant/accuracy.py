@@ -21,9 +21,18 @@ from assistant.domain import KeyResult, Objective, OKRSet
 from assistant.validator import check_text, validate
 
 JUDGED = (
-    "kr.no-number", "kr.placeholder", "kr.vague-metric", "kr.activity", "kr.no-baseline", "kr.no-timeframe",
-    "kr.kpi", "obj.has-metric", "obj.vague", "obj.too-long", "obj.bau",
-)  # fmt: skip
+    "kr.no-number",
+    "kr.placeholder",
+    "kr.vague-metric",
+    "kr.activity",
+    "kr.no-baseline",
+    "kr.no-timeframe",
+    "kr.kpi",
+    "obj.has-metric",
+    "obj.vague",
+    "obj.too-long",
+    "obj.bau",
+)
 
 
 @dataclass
@@ -129,12 +138,12 @@ def cases() -> list[Case]:
     return out
 
 
-def tally(selected: list[Case]) -> Tally:
+def tally(selected: list[Case], judged: tuple[str, ...] = JUDGED) -> Tally:
     """Decision accuracy, and per rule [true pos, false pos, false neg, true neg]."""
     t = Tally()
     for case in selected:
         prefix = "obj." if case.kind == "objective" else "kr."
-        for rule in (r for r in JUDGED if r.startswith(prefix)):
+        for rule in (r for r in judged if r.startswith(prefix)):
             exp, got = rule in case.expected, rule in case.fired
             t.total += 1
             t.right += exp == got
@@ -171,8 +180,8 @@ def summary(all_cases: list[Case] | None = None) -> dict:
     return out
 
 
-def _slice(selected: list[Case]) -> dict:
-    t = tally(selected)
+def _slice(selected: list[Case], judged: tuple[str, ...] = JUDGED) -> dict:
+    t = tally(selected, judged)
     items = len(selected)
     exact = sum(c.correct for c in selected)
     return {
@@ -181,3 +190,75 @@ def _slice(selected: list[Case]) -> dict:
         "accuracy": round(t.accuracy, 4),
         "exact_match": round(exact / items, 4) if items else 0.0,
     }
+
+
+# --- the rules that read meaning (identifiers, other languages, direction, problems, repeats) -------
+MEANING = (
+    "kr.identifier",
+    "obj.identifier",
+    "kr.mixed-language",
+    "obj.mixed-language",
+    "kr.wrong-direction",
+    "kr.zero-target",
+    "kr.no-change",
+    "obj.problem",
+    "obj.copies-goal",
+    "kr.duplicate",
+    "obj.duplicate",
+)
+MEANING_CASES = Path(__file__).resolve().parent.parent / "evals" / "validator" / "meaning.yaml"
+
+
+def meaning_cases(path: Path = MEANING_CASES) -> list[Case]:
+    """The labelled meaning set: natural sentences in six languages, with look-alikes that must not
+    fire; `split: holdout` items were never looked at while tuning the language files."""
+    out = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+        kind = item["kind"]
+        found = check_text(
+            item["text"],
+            kind=kind,
+            language=item["lang"],
+            goal=item.get("goal"),
+            siblings=item.get("siblings") or (),
+        )
+        prefix = "obj." if kind == "objective" else "kr."
+        fired = frozenset(f.rule for f in found if f.rule in MEANING and f.rule.startswith(prefix))
+        out.append(
+            Case(
+                item["id"],
+                item["lang"],
+                kind,
+                item["text"],
+                frozenset(item["expect"]),
+                fired,
+                item.get("split") == "holdout",
+            )
+        )
+    return out
+
+
+def meaning_summary(selected: list[Case] | None = None) -> dict:
+    """Accuracy of the meaning rules: tuned and untouched slices, per language and per rule."""
+    selected = selected if selected is not None else meaning_cases()
+    out: dict = {
+        "all": _slice(selected, MEANING),
+        "tuned": _slice([c for c in selected if not c.holdout], MEANING),
+        "holdout": _slice([c for c in selected if c.holdout], MEANING),
+        "per_language": {
+            lang: _slice([c for c in selected if c.language == lang], MEANING)
+            for lang in sorted({c.language for c in selected})
+        },
+    }
+    t = tally(selected, MEANING)
+    out["per_rule"] = {
+        rule: {
+            "tp": v[0],
+            "fp": v[1],
+            "fn": v[2],
+            "tn": v[3],
+            "accuracy": round((v[0] + v[3]) / max(1, sum(v)), 4),
+        }
+        for rule, v in sorted(t.per_rule.items())
+    }
+    return out

@@ -98,8 +98,13 @@ def _records(path: Path, text: str, kind: str) -> Iterator[tuple[int, dict]]:
         yield n, {k.strip() if k else k: v for k, v in row.items()}
 
 
-def read_items(path: Path, column: str = "goal", id_column: str = "id", team_column: str = "team",
-               context_column: str = "context") -> tuple[list[BatchItem], list[str]]:  # fmt: skip
+def read_items(
+    path: Path,
+    column: str = "goal",
+    id_column: str = "id",
+    team_column: str = "team",
+    context_column: str = "context",
+) -> tuple[list[BatchItem], list[str]]:
     """Input rows as BatchItems (ids from the id column, else the line number) and notes for people."""
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
@@ -119,11 +124,16 @@ def read_items(path: Path, column: str = "goal", id_column: str = "id", team_col
         if ident in seen:
             duplicates.append(ident)
         seen[ident] = line
-        items.append(BatchItem(
-            id=ident, goal=str(record.get(column) or "").strip(),
-            team=(str(record.get(team_column)).strip() or None) if record.get(team_column) else None,
-            context=(str(record.get(context_column)).strip() or None) if record.get(context_column) else None,
-        ))  # fmt: skip
+        items.append(
+            BatchItem(
+                id=ident,
+                goal=str(record.get(column) or "").strip(),
+                team=(str(record.get(team_column)).strip() or None) if record.get(team_column) else None,
+                context=(str(record.get(context_column)).strip() or None)
+                if record.get(context_column)
+                else None,
+            )
+        )
     if duplicates:
         shown = ", ".join(sorted(set(duplicates))[:5])
         raise BatchInputError(
@@ -164,14 +174,17 @@ def diagnose(goal: str) -> Diagnosis:
 
 def _csv_row(outcome: BatchOutcome) -> dict:
     return {
-        "id": outcome.id, "goal": outcome.goal, "status": outcome.status, "error": outcome.error or "",
+        "id": outcome.id,
+        "goal": outcome.goal,
+        "status": outcome.status,
+        "error": outcome.error or "",
         "diagnosis": "; ".join(outcome.diagnosis.reasons) if outcome.diagnosis else "",
         "score": outcome.validation.score if outcome.validation else "",
         "passed": outcome.validation.passed if outcome.validation else "",
         "okr_set": outcome.okr_set.model_dump_json() if outcome.okr_set else "",
         "validation": outcome.validation.model_dump_json() if outcome.validation else "",
         "seconds": outcome.seconds,
-    }  # fmt: skip
+    }
 
 
 CSV_FIELDS = [
@@ -273,11 +286,13 @@ class Summary:
         return sum(self.scores) / len(self.scores) if self.scores else 0.0
 
     def line(self) -> str:
-        return (f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped (already done); "
-                f"mean score {self.mean_score:.1f}; {self.seconds:.1f} s")  # fmt: skip
+        return (
+            f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped (already done); "
+            f"mean score {self.mean_score:.1f}; {self.seconds:.1f} s"
+        )
 
 
-def process(item: BatchItem, draft: Callable, n_objectives: int = 3) -> BatchOutcome:
+def process(item: BatchItem, draft: Callable, n_objectives: int = 1) -> BatchOutcome:
     """One row: triage, then draft; any failure becomes an error row with its message."""
     from assistant.drafting import DraftError, parse_request
 
@@ -289,19 +304,42 @@ def process(item: BatchItem, draft: Callable, n_objectives: int = 3) -> BatchOut
         )
         result = draft(request)
     except DraftError as exc:
-        return BatchOutcome(id=item.id, goal=item.goal, diagnosis=diagnosis, status="error", error=str(exc),
-                            seconds=round(time.perf_counter() - start, 3))  # fmt: skip
+        return BatchOutcome(
+            id=item.id,
+            goal=item.goal,
+            diagnosis=diagnosis,
+            status="error",
+            error=str(exc),
+            seconds=round(time.perf_counter() - start, 3),
+        )
     except Exception as exc:  # one bad row must not stop the other 199
-        return BatchOutcome(id=item.id, goal=item.goal, diagnosis=diagnosis, status="error",
-                            error=f"{type(exc).__name__}: {exc}", seconds=round(time.perf_counter() - start, 3))  # fmt: skip
+        return BatchOutcome(
+            id=item.id,
+            goal=item.goal,
+            diagnosis=diagnosis,
+            status="error",
+            error=f"{type(exc).__name__}: {exc}",
+            seconds=round(time.perf_counter() - start, 3),
+        )
     return BatchOutcome(
-        id=item.id, goal=item.goal, diagnosis=diagnosis, okr_set=result.okr_set, validation=result.validation,
-        status="ok", seconds=round(time.perf_counter() - start, 3),
-    )  # fmt: skip
+        id=item.id,
+        goal=item.goal,
+        diagnosis=diagnosis,
+        okr_set=result.okr_set,
+        validation=result.validation,
+        status="ok",
+        seconds=round(time.perf_counter() - start, 3),
+    )
 
 
-def run(items: list[BatchItem], writer: Writer, draft: Callable, workers: int = 1,
-        on_done: Callable[[BatchOutcome, int, int], None] | None = None, n_objectives: int = 3) -> Summary:  # fmt: skip
+def run(
+    items: list[BatchItem],
+    writer: Writer,
+    draft: Callable,
+    workers: int = 1,
+    on_done: Callable[[BatchOutcome, int, int], None] | None = None,
+    n_objectives: int = 1,
+) -> Summary:
     """Draft every item with `workers` threads; each outcome is written as soon as it is known."""
     summary = Summary()
     start = time.perf_counter()

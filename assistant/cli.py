@@ -155,9 +155,12 @@ def _settings(args: argparse.Namespace):
 
     try:
         return load_settings(
-            llm=args.llm, model=args.model, base_url=args.base_url, timeout=args.timeout,
+            llm=args.llm,
+            model=args.model,
+            base_url=args.base_url,
+            timeout=args.timeout,
             max_retries=getattr(args, "max_retries", None),
-        )  # fmt: skip
+        )
     except LLMError as exc:
         raise UserError(str(exc)) from None
 
@@ -209,8 +212,14 @@ def format_draft(result, paint: Callable[[str, str], str]) -> str:
     if result.notes:
         lines += ["", paint("Notes", "bold")] + [f"  - {n}" for n in result.notes]
     t = result.timings
-    lines += ["", paint(f"{t.total_s:.1f} s (retrieval {t.retrieval_s:.2f} s, model {t.llm_s:.1f} s, "
-                        f"validation {t.validation_s:.3f} s, repair rounds {result.repair_rounds})", "dim")]  # fmt: skip
+    lines += [
+        "",
+        paint(
+            f"{t.total_s:.1f} s (retrieval {t.retrieval_s:.2f} s, model {t.llm_s:.1f} s, "
+            f"validation {t.validation_s:.3f} s, repair rounds {result.repair_rounds})",
+            "dim",
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -226,8 +235,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         except InputError as exc:
             raise UserError(str(exc)) from None
     try:
-        request = parse_request(goal=args.goal, team=args.team, language=args.lang, n_objectives=args.objectives,
-                                cycle=args.cycle, context=context)  # fmt: skip
+        request = parse_request(
+            goal=args.goal,
+            team=args.team,
+            language=args.lang,
+            n_objectives=args.objectives,
+            cycle=args.cycle,
+            context=context,
+        )
     except DraftError as exc:
         raise UserError(str(exc)) from None
     settings = _settings(args)
@@ -275,9 +290,23 @@ def cmd_kb(args: argparse.Namespace) -> int:
         if args.json:
             import json
 
-            print(json.dumps([{"id": h.example.id, "score": h.score, "language": h.example.language,
-                               "team": h.example.team, "objective": h.example.objective,
-                               "objective_en": h.example.objective_en} for h in hits], ensure_ascii=False, indent=2))  # fmt: skip
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": h.example.id,
+                            "score": h.score,
+                            "language": h.example.language,
+                            "team": h.example.team,
+                            "objective": h.example.objective,
+                            "objective_en": h.example.objective_en,
+                        }
+                        for h in hits
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         for h in [] if args.json else hits:
             print(
                 f"{h.score:.3f}  {h.example.id:<26} {h.example.language} {h.example.team:<18} {h.example.objective}"
@@ -330,8 +359,11 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     drafter = Drafter(settings, progress=lambda _: None, repair_rounds=args.repair_rounds)
     bar = BatchProgress(len(todo), enabled=not args.quiet)
     writer = batch.Writer(out, fmt)
-    print(f"okr: {len(todo)} row(s) to rewrite ({len(done)} already in {out}), {workers} worker(s), "
-          f"model {settings.describe()}", file=sys.stderr)  # fmt: skip
+    print(
+        f"okr: {len(todo)} row(s) to rewrite ({len(done)} already in {out}), {workers} worker(s), "
+        f"model {settings.describe()}",
+        file=sys.stderr,
+    )
     try:
         summary = batch.run(
             todo, writer, drafter.draft, workers=workers, on_done=bar.update, n_objectives=args.objectives
@@ -367,12 +399,17 @@ class BatchProgress:
         if self.tty:
             width = 30
             filled = int(width * done / max(1, total))
-            sys.stderr.write(f"\r\033[2K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                             f"eta {eta:5.0f} s  last: {outcome.id} {status[:40]}")  # fmt: skip
+            sys.stderr.write(
+                f"\r\033[2K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                f"eta {eta:5.0f} s  last: {outcome.id} {status[:40]}"
+            )
             sys.stderr.flush()
         else:
-            print(f"okr: [{done}/{total}] {outcome.id} {status} ({outcome.seconds:.1f} s, eta {eta:.0f} s)",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"okr: [{done}/{total}] {outcome.id} {status} ({outcome.seconds:.1f} s, eta {eta:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def close(self) -> None:
         if self.enabled and self.tty:
@@ -416,8 +453,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     progress = Progress(enabled=not args.quiet)
     drafter = Drafter(settings, progress=lambda _: None)
+    from assistant.retrieval import catalogue_index
+
     run = evals.Evaluation(
-        Path(args.out), drafter, E5Embeddings().embed_documents, progress=progress, name=args.name
+        Path(args.out),
+        drafter,
+        E5Embeddings().embed_documents,
+        progress=progress,
+        name=args.name,
+        match=catalogue_index().match,
     )
     try:
         by_system = run.run(cases, baseline=args.baseline)
@@ -507,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", default="auto", help="language of the draft: auto (the goal's), en, it, pl, fa"
     )
     draft.add_argument(
-        "--objectives", type=int, default=3, metavar="N", help="number of objectives, 1-5 (default 3)"
+        "--objectives", type=int, default=1, metavar="N", help="number of objectives, 1-5 (default 1)"
     )
     draft.add_argument(
         "--cycle", type=_cycle, help="cycle such as 2026-Q1 (default: the quarter being planned)"
@@ -554,15 +598,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted run: skip ids already in OUTPUT"
     )
     rewrite.add_argument(
-        "--objectives", type=int, default=3, metavar="N", help="objectives per goal, 1-5 (default 3)"
+        "--objectives", type=int, default=1, metavar="N", help="objectives per goal, 1-5 (default 1)"
     )
     rewrite.add_argument("--repair-rounds", type=int, default=2, metavar="N")
     rewrite.add_argument("--quiet", action="store_true", help="no progress")
     _model_flags(rewrite)
     rewrite.set_defaults(func=cmd_rewrite)
 
-    ui = sub.add_parser("ui", help="start the web chat", description="Start the web chat (Gradio). Binds to "
-                        "127.0.0.1 by default; use --auth user:pass (or OKR_UI_AUTH) when exposing it.")  # fmt: skip
+    ui = sub.add_parser(
+        "ui",
+        help="start the web chat",
+        description="Start the web chat (Gradio). Binds to "
+        "127.0.0.1 by default; use --auth user:pass (or OKR_UI_AUTH) when exposing it.",
+    )
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     ui.add_argument("--auth", help="user:password for basic auth (or env OKR_UI_AUTH)")
@@ -572,9 +620,12 @@ def build_parser() -> argparse.ArgumentParser:
     _model_flags(ui)
     ui.set_defaults(func=cmd_ui)
 
-    ev = sub.add_parser("eval", help="evaluate the pipeline (and a zero-shot baseline) on the gold set",
-                        description="Run the gold set, write NAME.md, NAME.json and NAME.png to --out. Resumable: "
-                        "finished cases are kept in NAME.cases.jsonl.")  # fmt: skip
+    ev = sub.add_parser(
+        "eval",
+        help="evaluate the pipeline (and a zero-shot baseline) on the gold set",
+        description="Run the gold set, write NAME.md, NAME.json and NAME.png to --out. Resumable: "
+        "finished cases are kept in NAME.cases.jsonl.",
+    )
     ev.add_argument(
         "--split", default="test", choices=["dev", "test", "all"], help="gold split (default test)"
     )

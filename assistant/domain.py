@@ -73,6 +73,9 @@ class KeyResult(DomainModel):
     baseline_source: BaselineSource | None = Field(
         default=None, description="given (stated by the user), assumed (an estimate to confirm) or unknown."
     )
+    metric_id: str | None = Field(
+        default=None, description="The metric catalogue id this key result measures, when drafted from it."
+    )
 
     @field_validator("text")
     @classmethod
@@ -92,6 +95,9 @@ class Objective(DomainModel):
         default_factory=list, description="Actions planned to move the key results."
     )
     examples: list[str] = Field(default_factory=list, description="Ids of library examples that inspired it.")
+    objective_id: str | None = Field(
+        default=None, description="The catalogue phrasing this objective was drafted from, if any."
+    )
 
     @field_validator("title")
     @classmethod
@@ -122,6 +128,10 @@ class Finding(DomainModel):
     rule: str
     severity: Severity
     path: str = Field(description="objectives[i], objectives[i].key_results[j], or '' for the whole set.")
+    objective: int | None = Field(default=None, description="Index of the objective, None for the set.")
+    key_result: int | None = Field(
+        default=None, description="Index of the key result, None for an objective."
+    )
     message: str
     suggestion: str
 
@@ -209,6 +219,37 @@ class LabelledItem(DomainModel):
     expect: list[str] = Field(default_factory=list)
 
 
+# --- the metric catalogue ------------------------------------------------------------------------
+Unit = Literal["count", "percent", "currency", "seconds", "minutes", "hours", "days", "weeks"]
+
+
+class Metric(DomainModel):
+    """One measurable thing a key result can move, named in every language the drafter writes.
+
+    The model only picks the id and the numbers; the sentence is written from `name` with the
+    language's grammar, and which way is better comes from `polarity`, never from the model."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    function: str = ""
+    unit: Unit
+    polarity: Literal["higher", "lower"]
+    kpi: bool = False
+    range: tuple[float, float]
+    typical: tuple[float, float]
+    counter: str | None = None
+    name: dict[str, str]
+
+
+class ObjectivePhrase(DomainModel):
+    """An outcome a team wants, as people write it, in every language: chosen, never generated."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    function: str = ""
+    text: dict[str, str]
+
+
 # --- what the LLM is asked to return --------------------------------------------------------------
 # Small on purpose: every generated token costs ~0.1 s on the embedded model. The model chooses what
 # needs judgement (the metric, the numbers, where the baseline comes from); the sentence itself is
@@ -250,7 +291,7 @@ class DraftRequest(DomainModel):
     goal: str = Field(min_length=1, max_length=2000)
     team: str | None = None
     language: str = "auto"
-    n_objectives: int = Field(default=3, ge=1, le=5)
+    n_objectives: int = Field(default=1, ge=1, le=5)
     cycle: str | None = None
     context: str | None = Field(default=None, max_length=8000)
 

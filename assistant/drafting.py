@@ -1,44 +1,59 @@
-"""The product: goal -> examples -> draft -> findings -> (repair) -> result.
+"""The product: goal -> examples -> candidates -> choice -> sentences -> findings -> result.
 
-A vague goal is grounded on library examples, drafted through schema-constrained structured output,
-checked by the deterministic validator, and key results with errors are rewritten one at a time
-(bounded rounds), so a repair can never drop a key result.
+A vague goal is grounded on library examples and on the metric catalogue. The model *chooses*:
+an objective phrasing and metrics, by id, from short lists of retrieved candidates (a JSON-schema
+enum), and fills baseline and target. Code writes every word from the catalogue and the language's
+grammar (compose.py), direction comes from the metric's polarity, and the validator checks the
+result; a key result that still has errors gets the next unused candidate metric.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
-from assistant import languages
+from assistant import catalogue as cat
+from assistant import compose, languages
 from assistant.domain import (
     BaselineSource,
-    Direction,
-    DraftKeyResult,
-    DraftObjective,
     DraftRequest,
     DraftResult,
-    DraftSet,
     KeyResult,
+    Metric,
     Objective,
+    ObjectivePhrase,
     OKRSet,
     Severity,
     Timings,
 )
 from assistant.features import analyse
-from assistant.llm import LLMError, ReplyError, Settings, chat_model, structured
-from assistant.validator import dedupe_key, validate
+from assistant.llm import LLMError, ReplyError, Settings, ask, chat_model
+from assistant.resources import data_dir
+from assistant.validator import validate
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 Progress = Callable[[str], None]
+N_CANDIDATE_METRICS = 12
+N_CANDIDATE_OBJECTIVES = 6
+UNIT_WORDS = {
+    "count": "count",
+    "percent": "%",
+    "currency": "money",
+    "seconds": "seconds",
+    "minutes": "minutes",
+    "hours": "hours",
+    "days": "days",
+    "weeks": "weeks",
+}
 
 
 class DraftError(RuntimeError):
@@ -51,11 +66,12 @@ def _quiet(_: str) -> None:
 
 @cache
 def prompt(name: str) -> str:
-    """A prompt template from `prompts/` ($OKR_PROMPTS_DIR to try other wording without code)."""
+    """A prompt template from the shipped `prompts/` folder ($OKR_PROMPTS_DIR to try other wording)."""
     import os
 
-    folder = Path(os.environ.get("OKR_PROMPTS_DIR") or PROMPTS_DIR)
-    return (folder / f"{name}.md").read_text(encoding="utf-8")
+    folder = os.environ.get("OKR_PROMPTS_DIR")
+    path = (data_dir("prompts") if not folder else __import__("pathlib").Path(folder)) / f"{name}.md"
+    return path.read_text(encoding="utf-8")
 
 
 def default_cycle(today: dt.date | None = None) -> str:
@@ -92,119 +108,167 @@ def parse_request(**fields) -> DraftRequest:
         raise DraftError(f"{where}: {err['msg']}") from None
 
 
-def _format_examples(hits) -> str:
-    lines = []
-    for hit in hits:
-        ex = hit.example
-        lines.append(f"[{ex.id}] team {ex.team}: {ex.objective_en}")
-        lines += [f"  - {kr.en}" for kr in ex.key_results]
-    return "\n".join(lines) or "(none)"
-
-
-def _amount(value: float, unit: str) -> str:
-    number = (
-        f"{value:,.0f}".replace(",", " ")
-        if float(value).is_integer() and abs(value) >= 10000
-        else f"{value:g}"
-    )
-    if unit in ("%", "٪"):
-        return number + "%"
-    if unit in ("$", "€", "£"):
-        return unit + number
-    return f"{number} {unit}" if unit else number
-
-
-def complete(draft_kr: DraftKeyResult, lang, cycle: str) -> KeyResult:
-    """A domain key result from the model's fields, its sentence composed from the language's templates."""
-    metric = " ".join(draft_kr.metric.split()).rstrip(".")
-    unit = draft_kr.unit.strip()
-    direction = draft_kr.direction
-    if draft_kr.baseline is not None and direction != "achieve" and draft_kr.baseline != draft_kr.target:
-        direction = "increase" if draft_kr.target > draft_kr.baseline else "decrease"  # the numbers decide
-    if direction == "achieve" and draft_kr.baseline:
-        direction = "increase" if draft_kr.target >= draft_kr.baseline else "decrease"
-    key = (
-        "achieve"
-        if direction == "achieve"
-        else f"{direction}_{'from' if draft_kr.baseline is not None else 'to'}"
-    )
-    template = lang.kr_templates.get(key) or languages.get("en").kr_templates[key]
-    text = template.format(
-        metric=metric, cycle=cycle, target=_amount(draft_kr.target, unit),
-        baseline=_amount(draft_kr.baseline, unit) if draft_kr.baseline is not None else "",
-    )  # fmt: skip
-    return KeyResult(
-        text=text, metric=metric, baseline=draft_kr.baseline, target=draft_kr.target, unit=unit or None,
-        direction=Direction(direction), deadline=f"end of {cycle}", baseline_source=draft_kr.baseline_source,
-    )  # fmt: skip
-
-
-def to_objective(reply: DraftObjective, lang, cycle: str) -> Objective:
-    """A domain objective from the model's reply, every key result completed."""
-    return Objective(
-        title=reply.title, initiatives=reply.initiatives,
-        key_results=[complete(kr, lang, cycle) for kr in reply.key_results],
-    )  # fmt: skip
-
-
 def known_values(text: str, lang) -> set[float]:
     """The numbers the user actually wrote (goal, context, instruction): the only 'given' baselines."""
     return set(analyse(text, lang).quantities) if text else set()
 
 
-def honest_baselines(okr: OKRSet, known: set[float]) -> list[str]:
-    """No invented baseline presented as fact: 'given' only when the number is in the user's text."""
-    notes = []
-    for i, obj in enumerate(okr.objectives):
-        for j, kr in enumerate(obj.key_results):
-            notes += _honest(kr, known, f"O{i + 1} KR{j + 1}")
-    return notes
+def digits_for(text: str, lang) -> str:
+    """Persian digits when the user wrote them (or wrote none and the language uses them)."""
+    if any("۰" <= c <= "۹" for c in text):
+        return "persian"
+    if any(c.isascii() and c.isdigit() for c in text):
+        return "latin"
+    return lang.compose.get("digits", "latin")
 
 
-def _honest(kr: KeyResult, known: set[float], label: str) -> list[str]:
-    if kr.baseline is None:
-        kr.baseline_source = BaselineSource.unknown
-        return []
-    if kr.baseline_source == BaselineSource.given and kr.baseline not in known:
-        kr.baseline_source = BaselineSource.assumed
-        return [
-            f"{label}: the baseline {kr.baseline:g} is not in your goal, so it is marked assumed; confirm it"
-        ]
-    if kr.baseline_source is None:
-        kr.baseline_source = BaselineSource.assumed
-    return []
+# --- what the model is asked for: ids from the candidates, and numbers -----------------------------
+def selection_schema(
+    objective_ids: list[str],
+    metric_ids: list[str],
+    n_objectives: tuple[int, int],
+    n_key_results: tuple[int, int],
+) -> type[BaseModel]:
+    """A schema whose ids are enums of the candidates: the model cannot name anything else."""
+    pick = create_model(
+        "KeyResultPick",
+        metric=(Literal[tuple(metric_ids)], Field(description="id of a candidate metric")),
+        baseline=(float, Field(description="current value")),
+        target=(float, Field(description="value to reach by the end of the cycle")),
+    )
+    objective = create_model(
+        "ObjectivePick",
+        objective=(Literal[tuple(objective_ids)], Field(description="id of a candidate objective")),
+        key_results=(list[pick], Field(min_length=n_key_results[0], max_length=n_key_results[1])),
+    )
+    return create_model(
+        "Selection",
+        objectives=(list[objective], Field(min_length=n_objectives[0], max_length=n_objectives[1])),
+    )
+
+
+def _metric_lines(metrics: list[Metric], code: str) -> str:
+    better = {"higher": "higher is better", "lower": "lower is better"}
+    return "\n".join(
+        f"- {m.id}: {cat.name(m, code)} ({UNIT_WORDS[m.unit]}; {better[m.polarity]}; "
+        f"e.g. {m.typical[0]:g} -> {m.typical[1]:g})"
+        for m in metrics
+    )
+
+
+def _objective_lines(phrases: list[ObjectivePhrase], code: str) -> str:
+    return "\n".join(f"- {o.id}: {cat.phrase(o, code)}" for o in phrases)
+
+
+@dataclass
+class Candidates:
+    """What the model may choose from for one goal, closest first."""
+
+    objectives: list[ObjectivePhrase]
+    metrics: list[Metric]
+
+    def next_metric(self, used: set[str]) -> Metric | None:
+        return next((m for m in self.metrics if m.id not in used), None)
+
+    def next_objective(self, used: set[str]) -> ObjectivePhrase | None:
+        return next((o for o in self.objectives if o.id not in used), None)
+
+
+@dataclass
+class Writer:
+    """Turns the model's choice into an OKR set in one language: every word from data."""
+
+    catalogue: cat.Catalogue
+    lang: languages.Language
+    cycle: str
+    digits: str
+    known: set[float]
+
+    def key_result(self, metric: Metric, baseline: float | None, target: float | None) -> KeyResult:
+        base, goal = compose.fit_numbers(metric, baseline, target)
+        kr = compose.key_result(
+            metric, cat.name(metric, self.lang.code), base, goal, self.lang, self.cycle, self.digits
+        )
+        kr.baseline_source = BaselineSource.given if base in self.known else BaselineSource.assumed
+        return kr
+
+    def objectives(
+        self,
+        selection,
+        candidates: Candidates,
+        extra: dict[str, Objective] | None = None,
+        extra_krs: dict[str, KeyResult] | None = None,
+    ) -> list[Objective]:
+        """Objectives from a selection; a repeated objective or metric becomes the next unused one."""
+        used_o: set[str] = set()
+        used_m: set[str] = set()
+        out = []
+        for pick in selection.objectives:
+            oid = pick.objective
+            if oid in used_o:
+                nxt = candidates.next_objective(used_o)
+                if nxt is None:
+                    continue
+                oid = nxt.id
+            used_o.add(oid)
+            krs = []
+            for kp in pick.key_results:
+                if extra_krs and kp.metric in extra_krs:
+                    if kp.metric not in used_m:
+                        krs.append(extra_krs[kp.metric])
+                        used_m.add(kp.metric)
+                    continue
+                metric = self.catalogue.metrics.get(kp.metric)
+                if metric is None or kp.metric in used_m:
+                    metric = candidates.next_metric(used_m)
+                    kp = kp.model_copy(update={"baseline": None, "target": None})
+                if metric is None:
+                    continue
+                used_m.add(metric.id)
+                krs.append(self.key_result(metric, kp.baseline, kp.target))
+            if extra and oid in extra:
+                title = extra[oid].title
+            else:
+                title = cat.phrase(self.catalogue.objectives[oid], self.lang.code)
+            out.append(Objective(title=title, key_results=krs, examples=[], objective_id=oid))
+        return out
 
 
 @dataclass
 class Drafter:
-    """Drafts OKR sets with one model and one example index, reused across calls."""
+    """Drafts OKR sets with one model, one example index and one catalogue, reused across calls."""
 
     settings: Settings
     index: object | None = None
     chat: object | None = None
     progress: Progress = _quiet
     repair_rounds: int = 2
+    catalogue_index: object | None = None
     _local: threading.local = field(default_factory=threading.local)  # token usage per thread (batch workers)
     _init: threading.Lock = field(default_factory=threading.Lock)  # one index and one model for all threads
 
     def with_progress(self, progress: Progress) -> Drafter:
         """The same drafter (index, model, locks) reporting to another listener: one per web session."""
-        import dataclasses
-
         self._index()
         return dataclasses.replace(self, progress=progress)
 
     def _index(self):
         with self._init:
-            return self._index_unlocked()
+            if self.index is None:
+                from assistant.retrieval import default_index
 
-    def _index_unlocked(self):
-        if self.index is None:
-            from assistant.retrieval import default_index
+                self.progress("opening the example library")
+                self.index = default_index()
+            return self.index
 
-            self.progress("opening the example library")
-            self.index = default_index()
-        return self.index
+    def _catalogue(self):
+        with self._init:
+            if self.catalogue_index is None:
+                from assistant.retrieval import catalogue_index
+
+                self.progress("opening the metric catalogue")
+                self.catalogue_index = catalogue_index()
+            return self.catalogue_index
 
     def _chat(self):
         with self._init:
@@ -212,18 +276,26 @@ class Drafter:
                 self.chat = chat_model(self.settings, progress=self.progress)
             return self.chat
 
-    def _ask(self, messages: list, schema):
-        """One structured call, retried once with the parse error fed back to the model."""
+    def usage(self) -> Counter:
+        """Tokens used by this thread's current draft (summed over retries)."""
+        if not hasattr(self._local, "usage"):
+            self._local.usage = Counter()
+        return self._local.usage
+
+    def ask(self, messages: list, schema):
+        """One structured call through the shared re-ask loop; a reply that never parses is a DraftError."""
         try:
-            result, usage = structured(self._chat(), messages, schema, self.settings)
+            result, used = ask(
+                self._chat(),
+                messages,
+                schema,
+                self.settings,
+                on_retry=lambda _: self.progress("the reply did not parse; asking again"),
+            )
         except ReplyError as exc:
-            self.progress("the reply did not parse; asking again")
-            retry = [*messages, ("human", f"Your reply was not valid ({exc}). Reply again with JSON only.")]
-            try:
-                result, usage = structured(self._chat(), retry, schema, self.settings)
-            except ReplyError as again:
-                raise DraftError(f"{again}; try again, or use a larger model with OKR_LLM=openai") from None
-        self._local.usage.update({k: v for k, v in usage.items() if isinstance(v, int)})
+            self.usage().update({k: v for k, v in (exc.usage or {}).items() if isinstance(v, int)})
+            raise DraftError(f"{exc}; try again, or use a larger model with OKR_LLM=openai") from None
+        self.usage().update(used)
         return result
 
     def draft(self, request: DraftRequest) -> DraftResult:
@@ -245,70 +317,20 @@ class Drafter:
         except LLMError as exc:
             raise DraftError(str(exc)) from None
 
-    def _refine(self, current: OKRSet, instruction: str, examples: list[str]) -> DraftResult:
-        start = time.perf_counter()
-        self._local.usage = Counter()
-        code = languages.mentioned(instruction) or current.language or languages.detect(instruction)
-        lang = languages.get(code)
-        cycle = current.cycle or default_cycle()
-        shown = [
-            {"title": o.title, "initiatives": o.initiatives,
-             "key_results": [{"text": k.text, "metric": k.metric, "baseline": k.baseline, "target": k.target,
-                              "baseline_source": k.baseline_source.value if k.baseline_source else None}
-                             for k in o.key_results]}
-            for o in current.objectives
-        ]  # fmt: skip
-        import json
-
-        user = prompt("refine_user").format(
-            goal=current.goal or "", cycle=cycle, instruction=instruction, language_name=lang.english_name,
-            current=json.dumps(shown, ensure_ascii=False, indent=1),
-        )  # fmt: skip
-        system = prompt("draft_system").format(language_name=lang.english_name)
-        self.progress(f"revising with {self.settings.describe()}")
+    def _candidates(self, query: str, team: str | None, timings: Timings) -> Candidates:
         t = time.perf_counter()
-        revised: DraftSet = self._ask([("system", system), ("human", user)], DraftSet)
-        llm_s = time.perf_counter() - t
-        objectives = [to_objective(o, lang, cycle) for o in revised.objectives]
-        okr = current.model_copy(update={"objectives": objectives, "language": code, "cycle": cycle})
-        timings = Timings(llm_s=llm_s)
-        t = time.perf_counter()
-        hits = (
-            self._index().search(current.goal or instruction, k=5, team=current.team) if current.goal else []
+        index = self._catalogue()
+        function = index.catalogue.function_of(team)
+        found = Candidates(
+            objectives=index.objectives(query, N_CANDIDATE_OBJECTIVES, function),
+            metrics=index.metrics(query, N_CANDIDATE_METRICS, function),
         )
-        timings.retrieval_s = time.perf_counter() - t
-        known = " ".join(filter(None, [current.goal, instruction]))
-        result = self._finish(okr, hits, okr.goal or instruction, lang, known, timings, start)
-        if not hits:
-            result.examples = examples
-        return result
-
-    def _finish(
-        self, okr: OKRSet, hits, goal: str, lang, known_text: str, timings: Timings, start: float
-    ) -> DraftResult:
-        """Shared by draft and refine: honest baselines, citations, validate, repair in bounded rounds."""
-        known = known_values(known_text, lang)
-        notes = honest_baselines(okr, known)
-        _cite(okr, hits)
-        t = time.perf_counter()
-        report = validate(okr, language=lang.code)
-        timings.validation_s += time.perf_counter() - t
-        rounds = 0
-        while _needs_repair(report) and rounds < self.repair_rounds:
-            rounds += 1
-            t = time.perf_counter()
-            notes += self._repair(okr, report, goal, lang, okr.cycle, known, rounds)
-            timings.llm_s += time.perf_counter() - t
-            t = time.perf_counter()
-            report = validate(okr, language=lang.code)
-            timings.validation_s += time.perf_counter() - t
-        timings.total_s = time.perf_counter() - start
-        for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
-            setattr(timings, name, round(getattr(timings, name), 3))
-        return DraftResult(
-            okr_set=okr, validation=report, examples=[h.example.id for h in hits], timings=timings,
-            model=self.settings.describe(), repair_rounds=rounds, tokens=dict(self._local.usage), notes=notes,
-        )  # fmt: skip
+        timings.retrieval_s += time.perf_counter() - t
+        if not found.metrics or not found.objectives:
+            raise DraftError(
+                "the metric catalogue is empty; reinstall the package or check $OKR_HOME/metrics"
+            )
+        return found
 
     def _draft(self, request: DraftRequest) -> DraftResult:
         start = time.perf_counter()
@@ -321,102 +343,163 @@ class Drafter:
         lang = languages.get(code)
         cycle = request.cycle or default_cycle()
         timings = Timings()
-
-        self.progress("retrieving similar examples")
+        self.progress("retrieving similar examples and candidate metrics")
         t = time.perf_counter()
         hits = self._index().search(request.goal, k=5, team=request.team)
         timings.retrieval_s = time.perf_counter() - t
-        team = request.team or (Counter(h.example.team for h in hits).most_common(1)[0][0] if hits else None)
+        candidates = self._candidates(request.goal, request.team, timings)
 
+        n = request.n_objectives
+        schema = selection_schema(
+            [o.id for o in candidates.objectives], [m.id for m in candidates.metrics], (n, n), (3, 3)
+        )
+        user = prompt("select_user").format(
+            goal=request.goal,
+            team=request.team or "not given",
+            cycle=cycle,
+            context=f"Context: {request.context}\n" if request.context else "",
+            objectives=_objective_lines(candidates.objectives, code),
+            metrics=_metric_lines(candidates.metrics, code),
+            n_objectives=n,
+            n_key_results=3,
+        )
+        self.progress(f"choosing objectives and metrics with {self.settings.describe()}")
         t = time.perf_counter()
-        context = f"Context:\n{request.context}\n" if request.context else ""
-        objectives: list[Objective] = []
-        for index in range(1, request.n_objectives + 1):
-            self.progress(
-                f"drafting objective {index}/{request.n_objectives} with {self.settings.describe()}"
-            )
-            objectives.append(self._objective(request, lang, team, cycle, context, hits, objectives, index))
+        selection = self.ask([("system", prompt("select_system")), ("human", user)], schema)
         timings.llm_s += time.perf_counter() - t
 
-        okr = OKRSet(goal=request.goal, language=code, team=team, cycle=cycle, objectives=objectives)
-        known = " ".join(filter(None, [request.goal, request.context]))
-        return self._finish(okr, hits, request.goal, lang, known, timings, start)
+        known_text = " ".join(filter(None, [request.goal, request.context]))
+        writer = Writer(
+            self._catalogue().catalogue,
+            lang,
+            cycle,
+            digits_for(known_text, lang),
+            known_values(known_text, lang),
+        )
+        okr = OKRSet(
+            goal=request.goal,
+            language=code,
+            team=request.team,
+            cycle=cycle,
+            objectives=writer.objectives(selection, candidates),
+        )
+        return self._finish(okr, hits, writer, candidates, timings, start)
 
-    def _objective(
-        self, request, lang, team, cycle, context, hits, done: list[Objective], index: int
-    ) -> Objective:
-        """One objective per call: short replies, and the model sees what it already wrote."""
-        previous = ""
-        if done:
-            titles = "\n".join(
-                f"- {o.title} (metrics: " + "; ".join(kr.metric or kr.text for kr in o.key_results) + ")"
-                for o in done
-            )
-            previous = (
-                f"Already written (write a different objective with different key results):\n{titles}\n"
-            )
-        user = prompt("draft_user").format(
-            goal=request.goal, team=team or "any", cycle=cycle, n_objectives=request.n_objectives, index=index,
-            language_name=lang.english_name, examples=_format_examples(hits[:3]), context=context, previous=previous,
-        )  # fmt: skip
-        messages = [
-            ("system", prompt("draft_system").format(language_name=lang.english_name)),
-            ("human", user),
-        ]
-        reply: DraftObjective = self._ask(messages, DraftObjective)
-        if any(dedupe_key(reply.title) == dedupe_key(o.title) for o in done):
-            self.progress(f"objective {index} repeats an earlier one; asking for a different one")
-            again = [*messages, ("ai", reply.model_dump_json()),
-                     ("human", "That objective repeats one already written. Write a different objective.")]  # fmt: skip
-            reply = self._ask(again, DraftObjective)
-        written = _written_in(reply, lang.code)
-        if written != lang.code:
-            self.progress(f"objective {index} came back in {written}; asking again in {lang.english_name}")
-            again = [*messages, ("ai", reply.model_dump_json()),
-                     ("human", f"That is not in {lang.english_name}. Write the same objective in {lang.english_name}.")]  # fmt: skip
-            reply = self._ask(again, DraftObjective)
-        return to_objective(reply, lang, cycle)
+    def _refine(self, current: OKRSet, instruction: str, examples: list[str]) -> DraftResult:
+        start = time.perf_counter()
+        self._local.usage = Counter()
+        code = languages.mentioned(instruction) or current.language or languages.detect(instruction)
+        lang = languages.get(code)
+        cycle = current.cycle or default_cycle()
+        timings = Timings()
+        catalogue = self._catalogue().catalogue
+        query = " ".join(filter(None, [current.goal, instruction]))
+        candidates = self._candidates(query, current.team, timings)
+        # What is in the set now joins the candidates: catalogue items by id, hand-written ones by a
+        # stand-in id whose text is kept as written.
+        extra_o: dict[str, Objective] = {}
+        extra_k: dict[str, KeyResult] = {}
+        shown = []
+        for i, obj in enumerate(current.objectives, 1):
+            oid = obj.objective_id if obj.objective_id in catalogue.objectives else f"current_objective_{i}"
+            if oid not in catalogue.objectives:
+                extra_o[oid] = obj
+            elif all(o.id != oid for o in candidates.objectives):
+                candidates.objectives.insert(0, catalogue.objectives[oid])
+            krs = []
+            for j, kr in enumerate(obj.key_results, 1):
+                mid = kr.metric_id if kr.metric_id in catalogue.metrics else f"current_kr_{i}_{j}"
+                if mid not in catalogue.metrics:
+                    extra_k[mid] = kr
+                elif all(m.id != mid for m in candidates.metrics):
+                    candidates.metrics.insert(0, catalogue.metrics[mid])
+                krs.append({"metric": mid, "baseline": kr.baseline, "target": kr.target})
+            shown.append({"objective": oid, "key_results": krs})
+        schema = selection_schema(
+            [o.id for o in candidates.objectives] + list(extra_o),
+            [m.id for m in candidates.metrics] + list(extra_k),
+            (1, 5),
+            (1, 5),
+        )
+        listed_o = _objective_lines(candidates.objectives, code) + "".join(
+            f"\n- {k}: {o.title}" for k, o in extra_o.items()
+        )
+        listed_m = _metric_lines(candidates.metrics, code) + "".join(
+            f"\n- {k}: {kr.text}" for k, kr in extra_k.items()
+        )
+        user = prompt("refine_select_user").format(
+            goal=current.goal or "",
+            cycle=cycle,
+            instruction=instruction,
+            current=json.dumps(shown, ensure_ascii=False),
+            objectives=listed_o,
+            metrics=listed_m,
+        )
+        self.progress(f"revising with {self.settings.describe()}")
+        t = time.perf_counter()
+        selection = self.ask([("system", prompt("select_system")), ("human", user)], schema)
+        timings.llm_s += time.perf_counter() - t
+        known_text = " ".join(filter(None, [current.goal, instruction]))
+        writer = Writer(catalogue, lang, cycle, digits_for(known_text, lang), known_values(known_text, lang))
+        objectives = writer.objectives(selection, candidates, extra_o, extra_k)
+        okr = current.model_copy(update={"objectives": objectives, "language": code, "cycle": cycle})
+        t = time.perf_counter()
+        hits = (
+            self._index().search(current.goal or instruction, k=5, team=current.team) if current.goal else []
+        )
+        timings.retrieval_s += time.perf_counter() - t
+        result = self._finish(okr, hits, writer, candidates, timings, start)
+        if not hits:
+            result.examples = examples
+        return result
 
-    def _repair(
-        self, okr: OKRSet, report, goal: str, lang, cycle: str, known: set[float], round_no: int
-    ) -> list[str]:
-        """Rewrite each key result that has errors, in place; a failed rewrite keeps the original."""
-        by_path: dict[str, list] = {}
-        for f in report.findings:
-            if ".key_results[" in f.path and f.severity != Severity.info:
-                by_path.setdefault(f.path, []).append(f)
-        broken = [p for p, fs in by_path.items() if any(_repairable(f) for f in fs)]
+    def _finish(
+        self, okr: OKRSet, hits, writer: Writer, candidates: Candidates, timings: Timings, start: float
+    ) -> DraftResult:
+        """Shared by draft and refine: citations, validate, swap metrics that still have errors."""
+        _cite(okr, hits)
+        t = time.perf_counter()
+        report = validate(okr, language=writer.lang.code)
+        timings.validation_s += time.perf_counter() - t
+        rounds = 0
+        notes: list[str] = []
+        while _needs_repair(report, okr) and rounds < self.repair_rounds:
+            rounds += 1
+            notes += self._swap(okr, report, writer, candidates)
+            t = time.perf_counter()
+            report = validate(okr, language=writer.lang.code)
+            timings.validation_s += time.perf_counter() - t
+        timings.total_s = time.perf_counter() - start
+        for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
+            setattr(timings, name, round(getattr(timings, name), 3))
+        return DraftResult(
+            okr_set=okr,
+            validation=report,
+            examples=[h.example.id for h in hits],
+            timings=timings,
+            model=self.settings.describe(),
+            repair_rounds=rounds,
+            tokens=dict(self.usage()),
+            notes=notes,
+        )
+
+    def _swap(self, okr: OKRSet, report, writer: Writer, candidates: Candidates) -> list[str]:
+        """Give each key result that has errors the next unused candidate metric (no model call)."""
+        used = {kr.metric_id for o in okr.objectives for kr in o.key_results if kr.metric_id}
         notes = []
-        for n, path in enumerate(broken, 1):
-            self.progress(f"repair round {round_no}: key result {n}/{len(broken)}")
-            i, j = (int(x.split("]")[0]) for x in path.split("[")[1:])
-            kr = okr.objectives[i].key_results[j]
-            findings = " ".join(f"{f.message} {f.suggestion}" for f in by_path[path])
-            others = "; ".join(
-                k.metric or k.text for n2, k in enumerate(okr.objectives[i].key_results) if n2 != j
-            )
-            user = prompt("repair_user").format(
-                goal=goal, objective=okr.objectives[i].title, key_result=kr.text, findings=findings,
-                others=others or "none", language_name=lang.english_name,
-            )  # fmt: skip
-            system = prompt("draft_system").format(language_name=lang.english_name)
-            try:
-                fixed = complete(
-                    self._ask([("system", system), ("human", user)], DraftKeyResult), lang, cycle
-                )
-            except DraftError as exc:
-                notes.append(f"O{i + 1} KR{j + 1}: kept as written; the rewrite failed ({exc})")
+        for f in report.findings:
+            if f.key_result is None or f.objective is None or not _repairable(f):
                 continue
-            notes += _honest(fixed, known, f"O{i + 1} KR{j + 1}")
-            okr.objectives[i].key_results[j] = fixed
+            old = okr.objectives[f.objective].key_results[f.key_result]
+            if not old.metric_id:
+                continue  # written by a person: findings say what to fix, nothing replaces it
+            metric = candidates.next_metric(used)
+            if metric is None:
+                break
+            used.add(metric.id)
+            okr.objectives[f.objective].key_results[f.key_result] = writer.key_result(metric, None, None)
+            notes.append(f"O{f.objective + 1} KR{f.key_result + 1}: replaced “{old.text}” ({f.rule})")
         return notes
-
-
-def _written_in(reply: DraftObjective, default: str) -> str:
-    """The language the model wrote in, read from its metrics and initiatives (titles may echo the goal)."""
-    return languages.detect(
-        " ".join([kr.metric for kr in reply.key_results] + reply.initiatives), default=default
-    )
 
 
 def _repairable(finding) -> bool:
@@ -424,8 +507,14 @@ def _repairable(finding) -> bool:
     return finding.severity == Severity.error or finding.rule == "kr.duplicate"
 
 
-def _needs_repair(report) -> bool:
-    return any(_repairable(f) for f in report.findings)
+def _needs_repair(report, okr: OKRSet) -> bool:
+    """A drafted key result (one with a catalogue metric) still has an error or repeats another."""
+    return any(
+        _repairable(f)
+        and f.key_result is not None
+        and okr.objectives[f.objective].key_results[f.key_result].metric_id
+        for f in report.findings
+    )
 
 
 def _cite(okr: OKRSet, hits) -> None:
@@ -444,9 +533,3 @@ def _cite(okr: OKRSet, hits) -> None:
 def _example_words(example) -> list[str]:
     texts = [example.objective, example.objective_en] + [kr.text for kr in example.key_results]
     return " ".join(texts).casefold().split()
-
-
-def draft(goal: str, settings: Settings | None = None, progress: Progress = _quiet, **fields) -> DraftResult:
-    """One-shot convenience: validate the request, draft, and translate model errors to DraftError."""
-    request = parse_request(goal=goal, **fields)
-    return Drafter(settings or Settings(), progress=progress).draft(request)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -69,6 +68,8 @@ class CaseResult(BaseModel):
     retrieval_hit: float | None = None
     timings: dict[str, float] = Field(default_factory=dict)
     tokens: int = 0
+    quality: dict[str, float] = Field(default_factory=dict)
+    relevance: float | None = None
     okr_set: OKRSet | None = None
 
 
@@ -101,12 +102,14 @@ def smart(okr: OKRSet, lang_code: str) -> dict[str, float]:
         obj_time = analyse(obj.title, lang).has_timeframe
         for kr in obj.key_results:
             f = analyse(kr.text, lang)
-            rows.append({
-                "number": f.has_quantity,
-                "baseline": f.has_baseline or kr.baseline is not None,
-                "target": kr.target is not None or f.target is not None or f.has_quantity,
-                "timeframe": f.has_timeframe or bool(kr.deadline) or obj_time or bool(okr.cycle),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "number": f.has_quantity,
+                    "baseline": f.has_baseline or kr.baseline is not None,
+                    "target": kr.target is not None or f.target is not None or f.has_quantity,
+                    "timeframe": f.has_timeframe or bool(kr.deadline) or obj_time or bool(okr.cycle),
+                }
+            )
     return {
         k: round(sum(r[k] for r in rows) / len(rows), 3) if rows else 0.0
         for k in ("number", "baseline", "target", "timeframe")
@@ -128,25 +131,84 @@ def similarity(draft: list[str], ref: list[str], embed: Callable[[list[str]], li
     return round(statistics.mean(max(cos(rv, dv) for dv in d) for rv in r), 4)
 
 
+# What a reader objects to, as validator rules: the share of sentences (objectives + key results)
+# with each, and the share of drafts with none of them and no other error or warning ("clean").
+QUALITY_RULES = {
+    "identifier": ("kr.identifier", "obj.identifier"),
+    "mixed_language": ("kr.mixed-language", "obj.mixed-language"),
+    "wrong_direction": ("kr.wrong-direction", "kr.zero-target", "kr.no-change"),
+    "problem_or_copied_objective": ("obj.problem", "obj.copies-goal"),
+    "repeated": ("kr.duplicate", "obj.duplicate"),
+}
+
+
+def quality(okr: OKRSet, report) -> dict[str, float]:
+    """Per-sentence rates of each reader-visible defect, and whether the draft is clean."""
+    places = {(f.objective, f.key_result, f.rule) for f in report.findings}
+    n = sum(1 + len(o.key_results) for o in okr.objectives) or 1
+    out = {
+        name: round(len({(o, k) for o, k, r in places if r in rules}) / n, 4)
+        for name, rules in QUALITY_RULES.items()
+    }
+    out["clean"] = float(
+        bool(okr.objectives) and report.counts.get("errors", 0) == 0 and report.counts.get("warnings", 0) == 0
+    )
+    return out
+
+
+def relevance(okr: OKRSet, case: GoldCase, match: Callable[[str], list[str]] | None) -> float | None:
+    """Share of the reference's key results whose catalogue metric (any of its 3 nearest) the draft
+    measures; drafted key results count by their metric id, free sentences by their nearest metric."""
+    if match is None:
+        return None
+    chosen = {
+        kr.metric_id or next(iter(match(kr.text)), None) for o in okr.objectives for kr in o.key_results
+    }
+    refs = [match(text)[:3] for text in reference(case)]
+    return round(sum(1 for r in refs if chosen & set(r)) / len(refs), 4) if refs else None
+
+
 def _score(
-    case: GoldCase, system: str, okr: OKRSet, embed, timings: dict, tokens: int, hit: float | None
+    case: GoldCase,
+    system: str,
+    okr: OKRSet,
+    embed,
+    timings: dict,
+    tokens: int,
+    hit: float | None,
+    match: Callable[[str], list[str]] | None = None,
 ) -> CaseResult:
+    okr = okr.model_copy(update={"goal": case.goal})
     report = validate(okr, language=case.lang)
     texts = [kr.text for o in okr.objectives for kr in o.key_results]
     written = languages.detect(" ".join(texts), default="en") if texts else None
     return CaseResult(
-        case=case.id, system=system, lang=case.lang, schema_valid=True, passed=report.passed, score=report.score,
-        smart=smart(okr, case.lang), objectives=len(okr.objectives),
-        krs_per_objective_ok=all(3 <= len(o.key_results) <= 5 for o in okr.objectives) if okr.objectives else False,
-        language_match=written == case.lang, similarity=similarity(texts, reference(case), embed),
-        retrieval_hit=hit, timings={k: round(v, 3) for k, v in timings.items()}, tokens=tokens, okr_set=okr,
-    )  # fmt: skip
+        case=case.id,
+        system=system,
+        lang=case.lang,
+        schema_valid=True,
+        passed=report.passed,
+        score=report.score,
+        smart=smart(okr, case.lang),
+        objectives=len(okr.objectives),
+        krs_per_objective_ok=all(3 <= len(o.key_results) <= 5 for o in okr.objectives)
+        if okr.objectives
+        else False,
+        language_match=written == case.lang,
+        similarity=similarity(texts, reference(case), embed),
+        retrieval_hit=hit,
+        timings={k: round(v, 3) for k, v in timings.items()},
+        tokens=tokens,
+        okr_set=okr,
+        quality=quality(okr, report),
+        relevance=relevance(okr, case, match),
+    )
 
 
-def run_pipeline(case: GoldCase, drafter, embed) -> CaseResult:
+def run_pipeline(case: GoldCase, drafter, embed, match=None) -> CaseResult:
     from assistant.drafting import DraftError, parse_request
 
-    n = max(1, min(5, len(case.ref)))
+    n = 1  # one vague goal calls for one objective (the default draft)
     try:
         result = drafter.draft(
             parse_request(goal=case.goal, team=case.team, language=case.lang, n_objectives=n)
@@ -156,29 +218,41 @@ def run_pipeline(case: GoldCase, drafter, embed) -> CaseResult:
     teams = {e.team for e in kb.load_all() if e.id in set(result.examples)}
     ref_teams = {e.team for e in _shipped().values() if e.id in case.ref}
     hit = 1.0 if teams & ref_teams else 0.0
-    return _score(case, "pipeline", result.okr_set, embed, result.timings.model_dump(),
-                  sum(v for k, v in result.tokens.items() if k == "total_tokens"), hit)  # fmt: skip
+    return _score(
+        case,
+        "pipeline",
+        result.okr_set,
+        embed,
+        result.timings.model_dump(),
+        sum(v for k, v in result.tokens.items() if k == "total_tokens"),
+        hit,
+        match,
+    )
 
 
-def run_baseline(case: GoldCase, drafter, embed) -> CaseResult:
+def run_baseline(case: GoldCase, drafter, embed, match=None) -> CaseResult:
     """Zero-shot: the same model, a plain prompt, no retrieval, no repair."""
     from assistant.drafting import DraftError, prompt
 
     lang = languages.get(case.lang)
-    user = prompt("baseline_user").format(
-        goal=case.goal, n_objectives=max(1, len(case.ref)), language_name=lang.english_name
-    )
-    drafter._local.usage = Counter()
+    user = prompt("baseline_user").format(goal=case.goal, n_objectives=1, language_name=lang.english_name)
+    drafter.usage().clear()
     start = time.perf_counter()
     try:
-        reply: BaselineReply = drafter._ask([("human", user)], BaselineReply)
+        reply: BaselineReply = drafter.ask([("human", user)], BaselineReply)
     except DraftError as exc:
         return CaseResult(case=case.id, system="baseline", lang=case.lang, schema_valid=False, error=str(exc))
     llm_s = time.perf_counter() - start
-    okr = OKRSet(goal=case.goal, language=case.lang, objectives=[
-        Objective(title=o.title, key_results=[KeyResult(text=t) for t in o.key_results]) for o in reply.objectives])  # fmt: skip
-    tokens = drafter._local.usage.get("total_tokens", 0)
-    return _score(case, "baseline", okr, embed, {"llm_s": llm_s, "total_s": llm_s}, tokens, None)
+    okr = OKRSet(
+        goal=case.goal,
+        language=case.lang,
+        objectives=[
+            Objective(title=o.title, key_results=[KeyResult(text=t) for t in o.key_results])
+            for o in reply.objectives
+        ],
+    )
+    tokens = drafter.usage().get("total_tokens", 0)
+    return _score(case, "baseline", okr, embed, {"llm_s": llm_s, "total_s": llm_s}, tokens, None, match)
 
 
 def aggregate(results: list[CaseResult]) -> dict:
@@ -210,6 +284,11 @@ def aggregate(results: list[CaseResult]) -> dict:
         else None,
         "latency_s_max": round(max(r.timings.get("total_s", 0) for r in ok), 2) if ok else None,
         "tokens_mean": mean(r.tokens for r in ok),
+        **{f"{k}_rate": mean(r.quality.get(k, 0) for r in ok) for k in QUALITY_RULES},
+        "clean_rate": mean(r.quality.get("clean", 0) for r in results),
+        "metric_relevance": mean(r.relevance for r in results if r.relevance is not None)
+        if any(r.relevance is not None for r in results)
+        else None,
     }
 
 
@@ -223,8 +302,10 @@ class Evaluation:
         embed,
         progress: Callable[[str], None] = lambda _: None,
         name: str = "report",
+        match: Callable[[str], list[str]] | None = None,
     ):
         self.out, self.drafter, self.embed, self.progress, self.name = out, drafter, embed, progress, name
+        self.match = match
         self.out.mkdir(parents=True, exist_ok=True)
         self.log = self.out / f"{name}.cases.jsonl"
 
@@ -246,7 +327,7 @@ class Evaluation:
         for n, (case, system) in enumerate(todo, 1):
             self.progress(f"[{n}/{len(todo)}] {case.id} {system}")
             runner = run_pipeline if system == "pipeline" else run_baseline
-            r = runner(case, self.drafter, self.embed)
+            r = runner(case, self.drafter, self.embed, self.match)
             with self.log.open("a", encoding="utf-8") as f:
                 f.write(r.model_dump_json() + "\n")
             results[(case.id, system)] = r
@@ -276,6 +357,8 @@ def summary(by_system: dict[str, list[CaseResult]], model: str, split: str) -> d
             "smart_number",
             "similarity",
             "language_match",
+            "clean_rate",
+            "metric_relevance",
         ):
             base = out["baseline"].get(key) or 0
             ratios[key] = round(out["pipeline"][key] / base, 2) if base else None
@@ -295,11 +378,32 @@ def write_report(
     return paths
 
 
-METRICS = [("validator_pass_rate", "validator pass rate"), ("mean_score", "mean score (/100)"),
-           ("smart_number", "KRs with a number"), ("smart_baseline", "KRs with a baseline"),
-           ("smart_timeframe", "KRs with a timeframe"), ("structure_ok", "3-5 KRs per objective"),
-           ("language_match", "language match"), ("similarity", "similarity to reference"),
-           ("schema_validity", "schema-valid replies")]  # fmt: skip
+METRICS = [
+    ("validator_pass_rate", "validator pass rate"),
+    ("mean_score", "mean score (/100)"),
+    ("smart_number", "KRs with a number"),
+    ("smart_baseline", "KRs with a baseline"),
+    ("smart_timeframe", "KRs with a timeframe"),
+    ("structure_ok", "3-5 KRs per objective"),
+    ("language_match", "language match"),
+    ("similarity", "similarity to reference"),
+    ("schema_validity", "schema-valid replies"),
+    ("clean_rate", "clean drafts (no error, no warning)"),
+    ("metric_relevance", "metric relevance (reference metrics chosen)"),
+    ("identifier_rate", "sentences with code identifiers"),
+    ("mixed_language_rate", "sentences mixing languages"),
+    ("wrong_direction_rate", "KRs moved the wrong way / to zero / nowhere"),
+    ("problem_or_copied_objective_rate", "objectives restating the problem or the goal"),
+    ("repeated_rate", "repeated objectives or KRs"),
+]
+RATE_KEYS = {
+    "identifier_rate",
+    "mixed_language_rate",
+    "wrong_direction_rate",
+    "problem_or_copied_objective_rate",
+    "repeated_rate",
+    "mean_score",
+}
 
 
 def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
@@ -318,34 +422,59 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
         f"| retrieval hit@5 (team) | {pipe.get('retrieval_hit_at_5')} |" + (" - | - |" if base else ""),
         f"| latency median / max (s) | {pipe.get('latency_s_median')} / {pipe.get('latency_s_max')} |"
         + (f" {base.get('latency_s_median')} / {base.get('latency_s_max')} | - |" if base else ""),
-        f"| tokens per case | {pipe.get('tokens_mean')} |" + (f" {base.get('tokens_mean')} | - |" if base else ""),
-        "", "## Per language (pipeline)", "", "| language | cases | pass rate | mean score | language match |",
-        "|---|---|---|---|---|",
-    ]  # fmt: skip
-    for lang, agg in pipe.get("per_language", {}).items():
-        lines.append(
-            f"| {lang} | {agg['cases']} | {agg['validator_pass_rate']} | {agg['mean_score']} | {agg['language_match']} |"
-        )
+        f"| tokens per case | {pipe.get('tokens_mean')} |"
+        + (f" {base.get('tokens_mean')} | - |" if base else ""),
+    ]
+    for system in ("pipeline", "baseline"):
+        if system not in data:
+            continue
+        lines += [
+            "",
+            f"## Per language ({system})",
+            "",
+            "| language | cases | clean | pass rate | identifiers | mixed language | wrong direction "
+            "| problem/copied objectives | repeated | metric relevance |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for lang, agg in data[system].get("per_language", {}).items():
+            lines.append(
+                f"| {lang} | {agg['cases']} | {agg['clean_rate']} | {agg['validator_pass_rate']} "
+                f"| {agg['identifier_rate']} | {agg['mixed_language_rate']} | {agg['wrong_direction_rate']} "
+                f"| {agg['problem_or_copied_objective_rate']} | {agg['repeated_rate']} | {agg['metric_relevance']} |"
+            )
     acc = data.get("validator_accuracy", {})
     if acc:
-        lines += ["", "## Validator accuracy (labelled library and hand-written cases)", "",
-                  "| slice | decisions | accuracy | exact match |", "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "## Validator accuracy (labelled library and hand-written cases)",
+            "",
+            "| slice | decisions | accuracy | exact match |",
+            "|---|---|---|---|",
+        ]
         for name in ("all", "holdout", "own"):
             a = acc[name]
             lines.append(f"| {name} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |")
-    lines += [
-        "",
-        "## Cases",
-        "",
-        "| case | system | valid | passed | score | similarity | error |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for system, results in by_system.items():
-        for r in results:
-            err = (r.error or "").replace("|", "/")[:80]
+    lines += ["", "## Every case: goal, drafts and reference side by side", ""]
+    cases = {c.id: c for c in load_cases()}
+    systems = list(by_system)
+    for case_id in sorted({r.case for rs in by_system.values() for r in rs}):
+        case = cases.get(case_id)
+        lines += [f"### {case_id} — {case.goal if case else ''}", ""]
+        for system in systems:
+            r = next((x for x in by_system[system] if x.case == case_id), None)
+            if r is None:
+                continue
+            verdict = "clean" if r.quality.get("clean") else ("passes" if r.passed else "fails")
             lines.append(
-                f"| {r.case} | {system} | {r.schema_valid} | {r.passed} | {r.score} | {r.similarity} | {err} |"
+                f"**{system}** ({verdict}, relevance {r.relevance}){': ' + r.error if r.error else ''}"
             )
+            lines.append("")
+            for obj in r.okr_set.objectives if r.okr_set else []:
+                lines.append(f"- {obj.title}")
+                lines += [f"  - {kr.text}" for kr in obj.key_results]
+            lines.append("")
+        if case:
+            lines += ["**reference**", ""] + [f"- {t}" for t in reference(case)] + [""]
     return "\n".join(lines) + "\n"
 
 
@@ -356,8 +485,8 @@ def chart(data: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [k for k, _ in METRICS if k != "mean_score"]
-    labels = [label for k, label in METRICS if k != "mean_score"]
+    keys = [k for k, _ in METRICS if k not in RATE_KEYS]
+    labels = [label for k, label in METRICS if k not in RATE_KEYS]
     systems = [s for s in ("pipeline", "baseline") if s in data]
     fig, ax = plt.subplots(figsize=(11, 4.8))
     width = 0.8 / len(systems)

@@ -7,8 +7,18 @@ import io
 
 from assistant.domain import KeyResult, OKRSet, Report
 
-CSV_COLUMNS = ["objective", "key_result", "metric", "baseline", "target", "unit", "direction", "deadline",
-               "baseline_source", "findings"]  # fmt: skip
+CSV_COLUMNS = [
+    "objective",
+    "key_result",
+    "metric",
+    "baseline",
+    "target",
+    "unit",
+    "direction",
+    "deadline",
+    "baseline_source",
+    "findings",
+]
 
 
 def _num(value: float | None) -> str:
@@ -70,13 +80,20 @@ def to_csv(okr: OKRSet, report: Report | None = None) -> str:
     for i, obj in enumerate(okr.objectives):
         for j, kr in enumerate(obj.key_results):
             found = _findings_for(report, f"objectives[{i}].key_results[{j}]")
-            writer.writerow({
-                "objective": obj.title, "key_result": kr.text, "metric": kr.metric or "",
-                "baseline": _num(kr.baseline), "target": _num(kr.target), "unit": kr.unit or "",
-                "direction": kr.direction.value if kr.direction else "", "deadline": kr.deadline or "",
-                "baseline_source": kr.baseline_source.value if kr.baseline_source else "",
-                "findings": "; ".join(f"{f.severity.value} {f.rule}" for f in found),
-            })  # fmt: skip
+            writer.writerow(
+                {
+                    "objective": obj.title,
+                    "key_result": kr.text,
+                    "metric": kr.metric or "",
+                    "baseline": _num(kr.baseline),
+                    "target": _num(kr.target),
+                    "unit": kr.unit or "",
+                    "direction": kr.direction.value if kr.direction else "",
+                    "deadline": kr.deadline or "",
+                    "baseline_source": kr.baseline_source.value if kr.baseline_source else "",
+                    "findings": "; ".join(f"{f.severity.value} {f.rule}" for f in found),
+                }
+            )
     return out.getvalue()
 
 

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.languages import Language, normalise, parse_number
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+# snake_case, or camelCase that starts lower-case (conversionRate); brand names are listed in common.yaml
+_IDENTIFIER = re.compile(
+    r"(?<![\w.@/])(?:[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]|[a-z]+[A-Z][a-z]+[A-Za-z]*)(?![\w@/])"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?:['\-][A-Za-z]+)*")
+# Scripts no shipped language writes with: any of these inside a sentence is another language.
+_SCRIPTS = {
+    "latin": "\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af",
+    "arabic": "\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0900-\u097f\u0e00-\u0e7f"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af",
+}
 _MASK = " \u2591 "
 _DIRECTIONS = ("increase", "decrease", "improve", "stay", "achieve")
 
@@ -35,6 +48,10 @@ class TextFeatures:
     has_verb: bool = False
     words: int = 0
     content_words: int = 0
+    identifiers: list[str] = field(default_factory=list)  # snake_case / camelCase tokens
+    foreign: list[str] = field(default_factory=list)  # words or characters of another language
+    polarity: str | None = None  # higher / lower: which way the named metric is better
+    is_problem: bool = False  # the sentence states a problem (negation, too few, nobody)
 
     def facts(self) -> dict:
         """Every field and derived fact as a flat dict, for the rules' `when` expressions."""
@@ -132,7 +149,42 @@ def analyse(text: str, lang: Language) -> TextFeatures:
     if facts.is_kpi and not moves:
         facts.direction = "stay"
     facts.is_bau = bool(has & {"stay", "continue"}) and not (has - {"stay", "continue"})
+    _meaning(facts, norm, low, lang, positions)
     facts.has_vague_metric = (
         facts.has_quantity and bool(lang.vague.search(low)) and not lang.concrete.search(low)
     )
     return facts
+
+
+@cache
+def _script_re(script: str) -> re.Pattern:
+    return re.compile(f"[{_SCRIPTS.get(script, _SCRIPTS['latin'])}]+")
+
+
+def _meaning(facts: TextFeatures, norm: str, low: str, lang: Language, positions: dict) -> None:
+    """Facts about what the words mean: identifiers, other languages, polarity, problems."""
+    exceptions = lang.identifier_exceptions
+    facts.identifiers = [m for m in _IDENTIFIER.findall(norm) if m.casefold() not in exceptions]
+    plain = _IDENTIFIER.sub(" ", norm)
+    foreign = _script_re(lang.script).findall(plain)
+    if lang.script == "arabic":  # Latin words in Persian: acronyms, names and loanwords only
+        foreign += [
+            w for w in _LATIN_WORD.findall(plain) if w.islower() and w.casefold() not in lang.loanwords
+        ]
+    else:
+        foreign += [t for t in _TOKEN.findall(plain.casefold()) if t in lang.foreign_words]
+    facts.foreign = foreign
+    verb_at = min((p for p in positions.values() if p is not None), default=0)
+    found = []
+    for name, pattern in lang.polarity.items():
+        match = pattern.search(low, verb_at) or pattern.search(low)
+        if match:
+            found.append(
+                (
+                    match.start() if match.start() >= verb_at else len(low) + match.start(),
+                    name != "lower",
+                    name,
+                )
+            )
+    facts.polarity = min(found)[2] if found else None
+    facts.is_problem = bool(lang.problem.search(low))

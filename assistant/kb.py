@@ -161,10 +161,16 @@ def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path,
         if not obj.title or not obj.key_results:
             continue
         ident = f"user-{stem}-{n}"
-        examples.append({
-            "id": ident, "group": ident, "team": team or okr.team or "general", "objective": obj.title,
-            "objective_en": obj.title, "key_results": [{"text": kr.text, "en": kr.text} for kr in obj.key_results],
-        })  # fmt: skip
+        examples.append(
+            {
+                "id": ident,
+                "group": ident,
+                "team": team or okr.team or "general",
+                "objective": obj.title,
+                "objective_en": obj.title,
+                "key_results": [{"text": kr.text, "en": kr.text} for kr in obj.key_results],
+            }
+        )
     if not examples:
         raise LibraryError(f"{source}: no objective with key results to add")
     path = folder / f"{stem}.yaml"

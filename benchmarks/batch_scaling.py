@@ -42,12 +42,26 @@ def make_server(slots: int, latency: float) -> ThreadingHTTPServer:
             with gate:  # a busy server queues requests beyond its slots
                 time.sleep(latency)
             text = scripted_reply(prompt)
-            self._send({
-                "id": "x", "object": "chat.completion", "created": 0, "model": "stand-in",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
-                "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": len(text) // 4,
-                          "total_tokens": (len(prompt) + len(text)) // 4},
-            })  # fmt: skip
+            self._send(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "stand-in",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": text},
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": len(prompt) // 4,
+                        "completion_tokens": len(text) // 4,
+                        "total_tokens": (len(prompt) + len(text)) // 4,
+                    },
+                }
+            )
 
         def _send(self, data):
             raw = json.dumps(data).encode()
@@ -82,8 +96,26 @@ def main() -> None:
         base = None
         for workers in [int(w) for w in args.workers.split(",")]:
             out = Path(tmp, f"out-{workers}.jsonl")
-            cmd = [sys.executable, "-m", "assistant.cli", "rewrite", str(src), "-o", str(out), "--llm", "openai",
-                   "--base-url", url, "--workers", str(workers), "--quiet", "--repair-rounds", "0", "--objectives", "2"]  # fmt: skip
+            cmd = [
+                sys.executable,
+                "-m",
+                "assistant.cli",
+                "rewrite",
+                str(src),
+                "-o",
+                str(out),
+                "--llm",
+                "openai",
+                "--base-url",
+                url,
+                "--workers",
+                str(workers),
+                "--quiet",
+                "--repair-rounds",
+                "0",
+                "--objectives",
+                "2",
+            ]
             start = time.perf_counter()
             subprocess.run(cmd, env=env, check=False, capture_output=True, timeout=900)
             elapsed = time.perf_counter() - start

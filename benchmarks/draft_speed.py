@@ -56,29 +56,50 @@ def main() -> None:
         result = drafter.draft(parse_request(goal=g["goal"], team=g["team"], n_objectives=args.objectives))
         t = result.timings
         written = result.okr_set.language
-        rows.append({"id": g["id"], "passed": result.validation.passed, "score": result.validation.score,
-                     "language_ok": written == g["lang"], "repair_rounds": result.repair_rounds,
-                     **t.model_dump(), "tokens": result.tokens})  # fmt: skip
-        print(f"[{n}/{len(goals)}] {g['id']:<14} {'pass' if result.validation.passed else 'FAIL'} "
-              f"score {result.validation.score:3d}  total {t.total_s:6.1f} s  retrieval {t.retrieval_s * 1000:5.0f} ms  "
-              f"model {t.llm_s:6.1f} s  validation {t.validation_s * 1000:5.1f} ms  repairs {result.repair_rounds}",
-              flush=True)  # fmt: skip
+        rows.append(
+            {
+                "id": g["id"],
+                "passed": result.validation.passed,
+                "score": result.validation.score,
+                "language_ok": written == g["lang"],
+                "repair_rounds": result.repair_rounds,
+                **t.model_dump(),
+                "tokens": result.tokens,
+            }
+        )
+        print(
+            f"[{n}/{len(goals)}] {g['id']:<14} {'pass' if result.validation.passed else 'FAIL'} "
+            f"score {result.validation.score:3d}  total {t.total_s:6.1f} s  retrieval {t.retrieval_s * 1000:5.0f} ms  "
+            f"model {t.llm_s:6.1f} s  validation {t.validation_s * 1000:5.1f} ms  repairs {result.repair_rounds}",
+            flush=True,
+        )
     totals = [r["total_s"] for r in rows]
     non_llm = sum(r["total_s"] - r["llm_s"] for r in rows) / sum(totals)
     summary = {
-        "model": drafter.settings.describe(), "goals": len(rows),
+        "model": drafter.settings.describe(),
+        "goals": len(rows),
         "pass_rate": sum(r["passed"] for r in rows) / len(rows),
         "mean_score": statistics.mean(r["score"] for r in rows),
-        "non_llm_share": non_llm, "retrieval_warm_ms_median": statistics.median(warm) * 1000,
-        "retrieval_warm_ms_max": max(warm) * 1000, "draft_s_median": statistics.median(totals), "draft_s_max": max(totals),
-        "misses": [r["id"] for r in rows if not r["passed"]], "rows": rows,
-    }  # fmt: skip
-    print(f"\nmodel {summary['model']}: {len(rows)} goals, pass rate {summary['pass_rate']:.0%}, "
-          f"mean score {summary['mean_score']:.1f}")  # fmt: skip
-    print(f"non-LLM stages {non_llm:.2%} of wall time (target < 5%); retrieval top-5 warm "
-          f"median {summary['retrieval_warm_ms_median']:.1f} ms, max {summary['retrieval_warm_ms_max']:.1f} ms (target < 50 ms)")  # fmt: skip
-    print(f"draft time median {summary['draft_s_median']:.1f} s, max {summary['draft_s_max']:.1f} s; "
-          f"misses: {', '.join(summary['misses']) or 'none'}")  # fmt: skip
+        "non_llm_share": non_llm,
+        "retrieval_warm_ms_median": statistics.median(warm) * 1000,
+        "retrieval_warm_ms_max": max(warm) * 1000,
+        "draft_s_median": statistics.median(totals),
+        "draft_s_max": max(totals),
+        "misses": [r["id"] for r in rows if not r["passed"]],
+        "rows": rows,
+    }
+    print(
+        f"\nmodel {summary['model']}: {len(rows)} goals, pass rate {summary['pass_rate']:.0%}, "
+        f"mean score {summary['mean_score']:.1f}"
+    )
+    print(
+        f"non-LLM stages {non_llm:.2%} of wall time (target < 5%); retrieval top-5 warm "
+        f"median {summary['retrieval_warm_ms_median']:.1f} ms, max {summary['retrieval_warm_ms_max']:.1f} ms (target < 50 ms)"
+    )
+    print(
+        f"draft time median {summary['draft_s_median']:.1f} s, max {summary['draft_s_max']:.1f} s; "
+        f"misses: {', '.join(summary['misses']) or 'none'}"
+    )
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     sys.exit(0)

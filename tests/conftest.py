@@ -14,7 +14,9 @@ import yaml
 @pytest.fixture(scope="session")
 def small_home(tmp_path_factory):
     """An OKR_HOME and a six-example library, so index builds in tests take seconds, not half a minute."""
-    from assistant import kb
+    import shutil
+
+    from assistant import catalogue, kb
 
     root = tmp_path_factory.mktemp("okr-home")
     lib = root / "lib"
@@ -27,4 +29,7 @@ def small_home(tmp_path_factory):
     for lang, items in by_lang.items():
         data = {"source": "tests", "language": lang, "examples": items}
         (lib / f"small.{lang}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return {"OKR_HOME": str(root / "home"), "OKR_KB_DIR": str(lib)}
+    metrics = root / "metrics"  # one function of the catalogue: its index builds in seconds
+    metrics.mkdir()
+    shutil.copy(catalogue.shipped_dir() / "ecommerce.yaml", metrics)
+    return {"OKR_HOME": str(root / "home"), "OKR_KB_DIR": str(lib), "OKR_CATALOGUE_DIR": str(metrics)}

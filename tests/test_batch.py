@@ -15,8 +15,13 @@ from assistant import batch
 
 def okr(env, *args, timeout=300):
     env = {**os.environ, **env, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def lines(path):
@@ -25,8 +30,10 @@ def lines(path):
 
 def test_three_rows_one_empty_goal_then_resume_adds_nothing(small_home, tmp_path):
     src = tmp_path / "goals.csv"
-    src.write_text("id,goal,team\n1,Grow online sales,sales\n2,,marketing\n3,Vogliamo vendere di più online,marketing\n",
-                   encoding="utf-8")  # fmt: skip
+    src.write_text(
+        "id,goal,team\n1,Grow online sales,sales\n2,,marketing\n3,Vogliamo vendere di più online,marketing\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     res = okr(small_home, "rewrite", str(src), "-o", str(out), "--llm", "fake")
     assert res.returncode == 3, res.stderr
@@ -91,8 +98,10 @@ def test_kill_9_mid_run_then_resume_gives_exactly_one_row_per_input(small_home, 
 
 def test_csv_and_markdown_outputs_round_trip(small_home, tmp_path):
     src = tmp_path / "goals.jsonl"
-    src.write_text('{"id": "a", "goal": "Grow online sales", "team": "sales"}\n{"id": "b", "goal": "Reduce churn"}\n',
-                   encoding="utf-8")  # fmt: skip
+    src.write_text(
+        '{"id": "a", "goal": "Grow online sales", "team": "sales"}\n{"id": "b", "goal": "Reduce churn"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert okr(small_home, "rewrite", str(src), "-o", str(out), "--llm", "fake").returncode == 0
     with out.open(encoding="utf-8", newline="") as f:
@@ -115,7 +124,7 @@ def test_csv_and_markdown_outputs_round_trip(small_home, tmp_path):
         ("g.csv", "", [], "no header row"),
         ("g.txt", "\n\n", [], "no rows to rewrite"),
     ],
-)  # fmt: skip
+)
 def test_unusable_input_exits_2_with_one_line(small_home, tmp_path, name, content, args, needle):
     src = tmp_path / name
     src.write_text(content, encoding="utf-8")
@@ -132,7 +141,9 @@ def test_semicolon_csv_in_cp1252_is_read(tmp_path):
 
 
 def test_diagnosis_names_what_is_missing():
-    assert batch.diagnose("Grow online sales").reasons[:2] == ["no measure: nothing says how much",
-                                                               "no timeframe: nothing says by when"]  # fmt: skip
+    assert batch.diagnose("Grow online sales").reasons[:2] == [
+        "no measure: nothing says how much",
+        "no timeframe: nothing says by when",
+    ]
     assert "no baseline" in " ".join(batch.diagnose("Reach 500 sign-ups by Q3").reasons)
     assert not batch.diagnose("Raise activation from 30% to 45% by Q3").vague

@@ -30,7 +30,7 @@ def test_check_sample_files_in_every_language(name):
     assert set(report) >= {"passed", "score", "findings"}
     assert res.returncode == (0 if report["passed"] else 1)
     for f in report["findings"]:
-        assert set(f) == {"rule", "severity", "path", "message", "suggestion"}
+        assert set(f) == {"rule", "severity", "path", "objective", "key_result", "message", "suggestion"}
         assert f["path"] == "" or f["path"].startswith("objectives[")
 
 

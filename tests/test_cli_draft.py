@@ -10,8 +10,14 @@ import pytest
 
 def okr(env_extra, *args, stdin=None, timeout=180):
     env = {**os.environ, **env_extra, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
-                          text=True, timeout=timeout, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def test_draft_json_has_the_promised_shape(small_home):
@@ -52,11 +58,23 @@ def test_readable_output_shows_sources_and_baselines(small_home):
         (["draft", "Grow", "--lang", "xx"], 2, "unknown language"),
         (["draft", "Grow", "--objectives", "7"], 2, "n_objectives"),
         (["draft", "Grow", "--context", "/nonexistent.txt"], 2, "no such file"),
-        (["draft", "Grow online sales", "--llm", "openai", "--base-url", "http://127.0.0.1:9/v1", "--timeout", "5"], 4,
-         "cannot reach the model server"),
+        (
+            [
+                "draft",
+                "Grow online sales",
+                "--llm",
+                "openai",
+                "--base-url",
+                "http://127.0.0.1:9/v1",
+                "--timeout",
+                "5",
+            ],
+            4,
+            "cannot reach the model server",
+        ),
         (["draft", "Grow online sales", "--llm", "openai"], 2, "needs OPENAI_API_KEY"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_and_faults_are_one_line(small_home, args, code, needle):
     env = {**small_home, "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
     res = okr(env, *args)
@@ -71,8 +89,11 @@ def test_kb_search_and_add(small_home, tmp_path):
     hits = json.loads(res.stdout)
     assert len(hits) == 2 and hits[0]["id"].startswith("m30-email-1")
     own = tmp_path / "ours.md"
-    own.write_text("Objective: Make our newsletter unmissable\n- Raise open rate from 21% to 30% by Q2\n"
-                   "- Grow subscribers from 8,000 to 11,000 by Q2\n", encoding="utf-8")  # fmt: skip
+    own.write_text(
+        "Objective: Make our newsletter unmissable\n- Raise open rate from 21% to 30% by Q2\n"
+        "- Grow subscribers from 8,000 to 11,000 by Q2\n",
+        encoding="utf-8",
+    )
     home = {**small_home, "OKR_HOME": str(tmp_path / "home")}
     assert okr(home, "kb", "add", str(own), "--team", "email").returncode == 0
     res = okr(home, "kb", "search", "newsletter unmissable", "-k", "1", "--json")

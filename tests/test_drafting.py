@@ -1,158 +1,244 @@
-"""The drafting pipeline with scripted models: good drafts, broken replies, repairs, honesty."""
+"""The drafting pipeline with scripted models: the model chooses ids and numbers, code writes words."""
 
 import datetime as dt
+import json
 
 import pytest
-from fakes import ListIndex, kr, objective, scripted
+from fakes import ListCatalogue, ListIndex, pick, scripted, selection
 
-from assistant.domain import BaselineSource
+from assistant import catalogue
+from assistant.domain import BaselineSource, OKRSet
 from assistant.drafting import Drafter, DraftError, default_cycle, parse_request
 from assistant.llm import Settings
 
-GOOD = objective(
-    "Give new users a smooth first week",
-    [kr("activation rate", 30, 45, unit="%"), kr("time-to-value in days", 7, 3, direction="decrease"),
-     kr("30-day retention", 40, 55, unit="%")],
-)  # fmt: skip
-
-
-def drafter(*replies, rounds=2):
-    return Drafter(Settings(llm="fake"), index=ListIndex(), chat=scripted(*replies), repair_rounds=rounds)
-
-
-def test_good_draft_passes_and_reports_everything():
-    result = drafter(GOOD).draft(
-        parse_request(goal="Make onboarding better", n_objectives=1, cycle="2027-Q1")
+METRICS = [
+    "online_conversion_rate",
+    "online_cart_abandonment_rate",
+    "average_order_value",
+    "monthly_online_revenue",
+    "repeat_purchase_rate",
+    "first_response_time",
+]
+OBJECTIVES = ["ecommerce.simple-fast-buying", "ecommerce.second-order"]
+GOOD = selection(
+    pick(
+        "ecommerce.simple-fast-buying",
+        ("online_conversion_rate", 1.8, 2.3),
+        ("online_cart_abandonment_rate", 72, 65),
+        ("average_order_value", 48, 54),
     )
-    assert result.validation.passed, result.validation.findings
+)
+
+
+def drafter(*replies, rounds=2, cat=None, metrics=METRICS):
+    return Drafter(
+        Settings(llm="fake"),
+        index=ListIndex(),
+        chat=scripted(*replies),
+        repair_rounds=rounds,
+        catalogue_index=ListCatalogue(metrics, OBJECTIVES, cat),
+    )
+
+
+def request(goal="We want to sell more online", **kw):
+    return parse_request(goal=goal, cycle="2027-Q1", **kw)
+
+
+def test_good_draft_is_written_from_the_catalogue_and_passes_clean():
+    result = drafter(GOOD).draft(request())
     obj = result.okr_set.objectives[0]
-    assert obj.key_results[0].text == "Raise activation rate from 30% to 45% by the end of 2027-Q1"
-    assert obj.key_results[1].text == "Cut time-to-value in days from 7 to 3 by the end of 2027-Q1"
-    assert obj.key_results[1].direction.value == "decrease" and obj.key_results[0].unit == "%"
+    assert (
+        obj.title == "Make buying online simple and fast"
+        and obj.objective_id == "ecommerce.simple-fast-buying"
+    )
+    assert [k.text for k in obj.key_results] == [
+        "Raise online store conversion rate from 1.8% to 2.3% by 31 March 2027",
+        "Cut cart abandonment rate from 72% to 65% by 31 March 2027",
+        "Raise average order value from $48 to $54 by 31 March 2027",
+    ]
+    first = obj.key_results[0]
+    assert (
+        first.metric_id == "online_conversion_rate" and first.deadline == "2027-03-31" and first.unit == "%"
+    )
+    assert [k.direction.value for k in obj.key_results] == ["increase", "decrease", "increase"]
+    assert result.validation.passed and result.validation.counts["warnings"] == 0, result.validation.findings
     assert obj.examples and obj.examples[0] in result.examples  # cites a retrieved example
-    assert result.okr_set.cycle == "2027-Q1" and result.okr_set.language == "en"
-    assert set(result.timings.model_dump()) == {"retrieval_s", "llm_s", "validation_s", "total_s"}
-    assert result.repair_rounds == 0
+    assert result.okr_set.team is None  # never guessed silently
+    assert result.repair_rounds == 0 and result.tokens.get("total_tokens", 0) >= 0
 
 
-def test_sentences_are_composed_in_the_goal_language():
-    italian = objective("Vendere di più ai clienti che ci conoscono già", [
-        kr("il tasso di conversione", 2, 3, unit="%"), kr("il valore medio dell'ordine", 40, 50, unit="€"),
-        kr("nuovi clienti", None, 500, source="unknown", direction="achieve")])  # fmt: skip
-    result = drafter(italian).draft(
-        parse_request(goal="Vogliamo vendere di più online", n_objectives=1, cycle="2027-Q1")
+def test_sentences_follow_the_goal_language_grammar():
+    result = drafter(GOOD).draft(request("Vogliamo vendere di più online"))
+    obj = result.okr_set.objectives[0]
+    assert obj.title == "Rendere l'acquisto online semplice e veloce"
+    assert [k.text for k in obj.key_results] == [
+        "Aumentare il tasso di conversione del negozio online dall'1,8% al 2,3% entro il 31 marzo 2027",
+        "Ridurre il tasso di abbandono del carrello dal 72% al 65% entro il 31 marzo 2027",
+        "Aumentare il valore medio dell'ordine da 48 € a 54 € entro il 31 marzo 2027",
+    ]
+    polish = drafter(GOOD).draft(request("Chcemy sprzedawać więcej w internecie"))
+    assert polish.okr_set.objectives[0].key_results[1].text.startswith("Do 31 marca 2027 zmniejszyć")
+    assert polish.validation.passed
+
+
+def test_polarity_decides_direction_never_the_model():
+    swapped = selection(
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("online_conversion_rate", 2.3, 1.8),
+            ("online_cart_abandonment_rate", 65, 72),
+            ("average_order_value", 50, 50),
+        )
     )
-    texts = [k.text for k in result.okr_set.objectives[0].key_results]
-    assert texts[0] == "Aumentare il tasso di conversione da 2% a 3% entro la fine del 2027-Q1"
-    assert texts[1] == "Aumentare il valore medio dell'ordine da €40 a €50 entro la fine del 2027-Q1"
-    assert texts[2] == "Raggiungere 500 nuovi clienti entro la fine del 2027-Q1"
+    krs = drafter(swapped).draft(request()).okr_set.objectives[0].key_results
+    assert (krs[0].baseline, krs[0].target) == (1.8, 2.3)
+    assert (krs[1].baseline, krs[1].target) == (72, 65) and krs[1].text.startswith("Cut")
+    assert krs[2].target > krs[2].baseline  # no "from 50 to 50"
+
+
+def test_a_repeated_metric_or_objective_takes_the_next_candidate():
+    repeated = selection(
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("online_conversion_rate", 1.8, 2.3),
+            ("online_conversion_rate", 2, 3),
+            ("average_order_value", 48, 54),
+        ),
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("average_order_value", 40, 60),
+            ("repeat_purchase_rate", 20, 25),
+            ("monthly_online_revenue", 100000, 120000),
+        ),
+    )
+    result = drafter(repeated).draft(request(n_objectives=2))
+    titles = [o.title for o in result.okr_set.objectives]
+    metrics = [k.metric_id for o in result.okr_set.objectives for k in o.key_results]
+    assert titles == ["Make buying online simple and fast", "Bring customers back for a second order"]
+    assert len(metrics) == len(set(metrics)) == 6  # each repeat became the next unused candidate
     assert result.validation.passed
 
 
-def test_numbers_decide_the_direction():
-    contradictory = objective("Keep customers longer", [kr("churn rate", 5, 3, unit="%", direction="increase"),
-                                                       kr("NPS", 30, 40), kr("repeat orders", 100, 150)])  # fmt: skip
-    result = drafter(contradictory).draft(
-        parse_request(goal="Keep customers", n_objectives=1, cycle="2027-Q1")
+def test_an_id_outside_the_candidates_is_retried_then_fails_in_one_line():
+    outside = selection(
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("churn_rate", 5, 3),
+            ("average_order_value", 48, 54),
+            ("repeat_purchase_rate", 20, 25),
+        )
     )
-    first = result.okr_set.objectives[0].key_results[0]
-    assert first.direction.value == "decrease" and first.text.startswith("Cut churn rate from 5% to 3%")
-
-
-def test_broken_json_is_retried_once_then_fails_with_one_line():
-    result = drafter("this is not json", GOOD).draft(
-        parse_request(goal="Make onboarding better", n_objectives=1)
-    )
+    result = drafter("this is not json", GOOD).draft(request())
     assert result.validation.passed
-    with pytest.raises(DraftError, match="does not match the DraftObjective schema") as exc:
-        drafter("nope", "{still not json").draft(parse_request(goal="Make onboarding better", n_objectives=1))
+    with pytest.raises(DraftError, match="does not match the Selection schema") as exc:
+        drafter(outside, "{still not json").draft(request())
     assert "\n" not in str(exc.value)
 
 
-def test_failing_key_result_is_repaired_in_place_and_none_is_dropped():
-    bad = objective("Give new users a smooth first week", [
-        kr("activation rate", 30, 45, unit="%"), kr("brand awareness", None, 30, unit="%", source="unknown"),
-        kr("time-to-value in days", 7, 3, direction="decrease")])  # fmt: skip
-    fix = '{"metric": "onboarding email click-through rate", "direction": "increase", "baseline": 4, "target": 7, "unit": "%", "baseline_source": "assumed"}'
-    result = drafter(bad, fix).draft(parse_request(goal="Make onboarding better", n_objectives=1))
-    krs = result.okr_set.objectives[0].key_results
-    assert len(krs) == 3
-    assert krs[1].text.startswith("Raise onboarding email click-through rate from 4% to 7%")
-    assert krs[0].metric == "activation rate" and krs[2].metric == "time-to-value in days"
-    assert result.repair_rounds == 1 and result.validation.passed
+def test_usage_counts_every_attempt():
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
 
+    replies = ["not json", GOOD]
 
-def test_repair_that_keeps_failing_is_bounded_and_keeps_the_key_result():
-    bad = objective("Give new users a smooth first week", [
-        kr("activation rate", 30, 45, unit="%"), kr("brand awareness", None, 30, unit="%", source="unknown"),
-        kr("time-to-value in days", 7, 3, direction="decrease")])  # fmt: skip
-    still_bad = '{"metric": "brand awareness", "direction": "increase", "baseline": null, "target": 40, "unit": "%", "baseline_source": "unknown"}'
-    result = drafter(bad, still_bad, still_bad, rounds=2).draft(
-        parse_request(goal="Be known", n_objectives=1)
+    class Metered(BaseChatModel):
+        @property
+        def _llm_type(self):
+            return "metered"
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            usage = {"input_tokens": 100, "output_tokens": 10, "total_tokens": 110}
+            msg = AIMessage(content=replies.pop(0), usage_metadata=usage)
+            return ChatResult(generations=[ChatGeneration(message=msg)])
+
+    d = Drafter(
+        Settings(llm="fake"),
+        index=ListIndex(),
+        chat=Metered(),
+        catalogue_index=ListCatalogue(METRICS, OBJECTIVES),
     )
-    assert result.repair_rounds == 2
-    assert not result.validation.passed
-    assert len(result.okr_set.objectives[0].key_results) == 3
+    result = d.draft(request())
+    assert result.tokens["total_tokens"] == 220  # the failed attempt cost tokens too
 
 
-def test_invented_baseline_is_never_presented_as_given():
-    invented = objective("Give new users a smooth first week", [
-        kr("activation rate", 30, 45, source="given", unit="%"), kr("NPS", 20, 35, source="given"),
-        kr("weekly active teams", None, 500, source="given")])  # fmt: skip
-    result = drafter(invented).draft(
-        parse_request(goal="Activation is 30% today; make it better", n_objectives=1)
-    )
+def test_baseline_is_given_only_when_the_user_wrote_it():
+    result = drafter(GOOD).draft(request("Our conversion rate is 1.8% and should grow"))
     sources = [k.baseline_source for k in result.okr_set.objectives[0].key_results]
-    assert sources == [BaselineSource.given, BaselineSource.assumed, BaselineSource.unknown]
-    assert any("not in your goal" in n for n in result.notes)
+    assert sources == [BaselineSource.given, BaselineSource.assumed, BaselineSource.assumed]
 
 
-def test_reply_in_the_wrong_language_is_asked_again():
-    italian = objective("Vendere di più ai clienti che ci conoscono già", [
-        kr("il tasso di conversione", 2, 3, unit="%"), kr("il valore medio dell'ordine", 40, 50, unit="€"),
-        kr("l'abbandono del carrello", 70, 60, unit="%", direction="decrease")])  # fmt: skip
-    result = drafter(GOOD, italian).draft(
-        parse_request(goal="Vogliamo vendere di più online", n_objectives=1)
+def test_persian_goal_gets_persian_digits_and_words():
+    result = drafter(GOOD).draft(request("می‌خواهیم فروش اینترنتی بیشتری داشته باشیم"))
+    text = result.okr_set.objectives[0].key_results[0].text
+    assert "۱٫۸" in text and "۲۰۲۷" in text and not any(c.isascii() and c.isalpha() for c in text)
+    assert result.validation.passed, result.validation.findings
+
+
+def test_a_key_result_with_errors_gets_the_next_candidate_metric():
+    cat = catalogue.load()
+    broken = cat.metrics["average_order_value"].model_copy(update={"name": {"en": "average_order_value"}})
+    patched = catalogue.Catalogue({**cat.metrics, "average_order_value": broken}, cat.objectives, cat.teams)
+    result = drafter(GOOD, cat=patched).draft(request())
+    krs = result.okr_set.objectives[0].key_results
+    assert krs[2].metric_id == "monthly_online_revenue"  # the next unused candidate
+    assert result.repair_rounds == 1 and result.validation.passed
+    assert any("kr.identifier" in n for n in result.notes)
+
+
+def test_refine_switches_language_and_keeps_hand_written_key_results():
+    first = drafter(GOOD).draft(request()).okr_set
+    edited = first.model_copy(deep=True)
+    edited.objectives[0].key_results[2].text = "Ship the new checkout to 100% of visitors by March"
+    edited.objectives[0].key_results[2].metric_id = None
+    current = json.loads(edited.model_dump_json())
+    reply = selection(
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("online_conversion_rate", 1.8, 2.5),
+            ("online_cart_abandonment_rate", 72, 65),
+            ("current_kr_1_3", 0, 0),
+        )
     )
-    assert result.okr_set.language == "it"
-    assert result.okr_set.objectives[0].title.startswith("Vendere")
-
-
-def test_a_repeated_objective_is_asked_again():
-    other = GOOD.replace("smooth first week", "reason to come back")
-    result = drafter(GOOD, GOOD, other).draft(parse_request(goal="Make onboarding better", n_objectives=2))
-    titles = [o.title for o in result.okr_set.objectives]
-    assert titles == ["Give new users a smooth first week", "Give new users a reason to come back"]
-
-
-def test_objectives_are_drafted_one_by_one_and_see_the_previous_ones():
-    model = scripted(GOOD, GOOD.replace("smooth first week", "reason to come back"))
-    d = Drafter(Settings(llm="fake"), index=ListIndex(), chat=model, repair_rounds=0)
-    result = d.draft(parse_request(goal="Make onboarding better", n_objectives=2))
-    assert len(result.okr_set.objectives) == 2
+    result = drafter(reply).refine(OKRSet.model_validate(current), "po polsku, i bardziej ambitnie")
+    krs = result.okr_set.objectives[0].key_results
+    assert result.okr_set.language == "pl"
+    assert (
+        krs[0].text == "Do 31 marca 2027 zwiększyć współczynnik konwersji sklepu internetowego z 1,8% do 2,5%"
+    )
+    assert krs[2].text == "Ship the new checkout to 100% of visitors by March"
 
 
 @pytest.mark.parametrize(
     ("fields", "needle"),
-    [({"goal": ""}, "goal is empty"), ({"goal": "   "}, "goal is empty"), ({"goal": "x" * 2001}, "over 2,000"),
-     ({"goal": "ok", "n_objectives": 9}, "n_objectives"), ({"goal": "ok", "cycle": "soon"}, "cycle")],
-)  # fmt: skip
+    [
+        ({"goal": ""}, "goal is empty"),
+        ({"goal": "   "}, "goal is empty"),
+        ({"goal": "x" * 2001}, "over 2,000"),
+        ({"goal": "ok", "n_objectives": 9}, "n_objectives"),
+        ({"goal": "ok", "cycle": "soon"}, "cycle"),
+    ],
+)
 def test_bad_requests(fields, needle):
     with pytest.raises(DraftError, match=needle):
         parse_request(**fields)
 
 
-def test_unreachable_server_is_one_line(monkeypatch):
+def test_unreachable_server_is_one_line():
     settings = Settings(llm="openai", base_url="http://127.0.0.1:9/v1", api_key="x", timeout=5, max_retries=0)
-    d = Drafter(settings, index=ListIndex())
+    d = Drafter(settings, index=ListIndex(), catalogue_index=ListCatalogue(METRICS, OBJECTIVES))
     with pytest.raises(DraftError, match=r"cannot reach the model server at http://127\.0\.0\.1:9/v1"):
-        d.draft(parse_request(goal="Grow online sales", n_objectives=1))
+        d.draft(parse_request(goal="Grow online sales"))
 
 
 @pytest.mark.parametrize(
     ("today", "cycle"),
-    [(dt.date(2026, 11, 23), "2027-Q1"), (dt.date(2026, 10, 5), "2026-Q4"), (dt.date(2026, 2, 20), "2026-Q2"),
-     (dt.date(2026, 1, 2), "2026-Q1")],
-)  # fmt: skip
+    [
+        (dt.date(2026, 11, 23), "2027-Q1"),
+        (dt.date(2026, 10, 5), "2026-Q4"),
+        (dt.date(2026, 2, 20), "2026-Q2"),
+        (dt.date(2026, 1, 2), "2026-Q1"),
+    ],
+)
 def test_default_cycle_is_the_quarter_being_planned(today, cycle):
     assert default_cycle(today) == cycle

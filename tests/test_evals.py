@@ -12,7 +12,7 @@ from assistant.domain import KeyResult, Objective, OKRSet
 def test_gold_set_shape():
     cases = evals.load_cases()
     assert len(cases) >= 60
-    assert {c.lang for c in cases} == {"en", "it", "pl", "fa"}
+    assert {c.lang for c in cases} == {"en", "it", "pl", "fa", "es", "de"}
     assert len({c.team for c in cases}) >= 8
     test = [c for c in cases if c.split == "test"]
     assert 15 <= len(test) < len(cases) // 2
@@ -21,8 +21,18 @@ def test_gold_set_shape():
 
 
 def test_smart_coverage_and_similarity():
-    okr = OKRSet(cycle=None, objectives=[Objective(title="Delight buyers", key_results=[
-        KeyResult(text="Raise NPS from 30 to 40 by Q2"), KeyResult(text="Increase brand awareness")])])  # fmt: skip
+    okr = OKRSet(
+        cycle=None,
+        objectives=[
+            Objective(
+                title="Delight buyers",
+                key_results=[
+                    KeyResult(text="Raise NPS from 30 to 40 by Q2"),
+                    KeyResult(text="Increase brand awareness"),
+                ],
+            )
+        ],
+    )
     cov = evals.smart(okr, "en")
     assert cov == {"number": 0.5, "baseline": 0.5, "target": 0.5, "timeframe": 0.5}
 
@@ -36,8 +46,22 @@ def test_smart_coverage_and_similarity():
 
 def test_quick_eval_with_the_scripted_model_writes_a_resumable_report(small_home, tmp_path):
     env = {**os.environ, **small_home}
-    cmd = [sys.executable, "-m", "assistant.cli", "eval", "--llm", "fake", "--limit", "3", "--baseline",
-           "--out", str(tmp_path), "--name", "quick", "--quiet"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "eval",
+        "--llm",
+        "fake",
+        "--limit",
+        "3",
+        "--baseline",
+        "--out",
+        str(tmp_path),
+        "--name",
+        "quick",
+        "--quiet",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     assert res.returncode == 0, res.stderr[-1500:]
     data = json.loads((tmp_path / "quick.json").read_text(encoding="utf-8"))

@@ -16,10 +16,27 @@ pytestmark = pytest.mark.integration
 
 def test_embedded_model_drafts_a_goal_offline(small_home):
     assert local_model.is_ready(), "the embedded model is missing: run `make model` (make test does it)"
-    env = {**os.environ, **small_home, "HF_HUB_OFFLINE": "1", "OKR_LLM": "local",
-           "OKR_LOCAL_MODEL": str(local_model.model_path()), "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}  # fmt: skip
-    cmd = [sys.executable, "-m", "assistant.cli", "draft", "Grow online sales", "--objectives", "1", "--json",
-           "--cycle", "2027-Q1"]  # fmt: skip
+    env = {
+        **os.environ,
+        **small_home,
+        "HF_HUB_OFFLINE": "1",
+        "OKR_LLM": "local",
+        "OKR_LOCAL_MODEL": str(local_model.model_path()),
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": "",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "draft",
+        "Grow online sales",
+        "--objectives",
+        "1",
+        "--json",
+        "--cycle",
+        "2027-Q1",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
     assert res.returncode in (0, 1), res.stderr[-2000:]  # 1: drafted, but the validator still has errors
     out = json.loads(res.stdout)

@@ -44,9 +44,13 @@ def test_non_english_examples_are_stored_twice(index, subset):
 
 @pytest.mark.parametrize(
     ("query", "group"),
-    [("we need more newsletter opens", "m30-email-1"), ("Chcemy mieć więcej obserwujących na Instagramie", "m30-social-1"),
-     ("ridurre l'abbandono dei clienti", "saas-9"), ("more positive reviews from customers", "m10-7")],
-)  # fmt: skip
+    [
+        ("we need more newsletter opens", "m30-email-1"),
+        ("Chcemy mieć więcej obserwujących na Instagramie", "m30-social-1"),
+        ("ridurre l'abbandono dei clienti", "saas-9"),
+        ("more positive reviews from customers", "m10-7"),
+    ],
+)
 def test_cross_lingual_search_finds_the_right_example(index, query, group):
     idx, _ = index
     hits = idx.search(query, k=3)

@@ -5,25 +5,65 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakes import ListIndex
+from fakes import ListCatalogue, ListIndex, pick, scripted, selection
 
 from assistant.drafting import Drafter
 from assistant.fake_llm import ScriptedDraftModel
 from assistant.llm import Settings
 from assistant.ui import ChatApp, from_table, render, table
 
+METRICS = [
+    "online_conversion_rate",
+    "online_cart_abandonment_rate",
+    "average_order_value",
+    "monthly_online_revenue",
+    "repeat_purchase_rate",
+    "returns_rate",
+    "monthly_online_orders",
+    "customer_churn_rate",
+    "checkout_completion_rate",
+]
+OBJECTIVES = [
+    "ecommerce.simple-fast-buying",
+    "ecommerce.second-order",
+    "ecommerce.delivered-as-promised",
+    "ecommerce.trusted-store",
+]
+
+
+def catalogue_stub():
+    return ListCatalogue(METRICS, OBJECTIVES)
+
 
 @pytest.fixture
 def app():
     settings = Settings(llm="fake")
-    return ChatApp(settings, Drafter(settings, index=ListIndex(), chat=ScriptedDraftModel()))
+    drafter = Drafter(
+        settings, index=ListIndex(), chat=ScriptedDraftModel(), catalogue_index=catalogue_stub()
+    )
+    return ChatApp(settings, drafter)
 
 
 def first_turn(app, goal="Vogliamo vendere di più online", n=3):
     return app.respond(goal, [], None, "", "auto", n, "2027-Q1")
 
 
-def test_goal_then_refinements(app):
+def test_goal_then_refinements():
+    three = selection(
+        *(pick(o, *[(m, 10, 20) for m in METRICS[3 * n : 3 * n + 3]]) for n, o in enumerate(OBJECTIVES[:3]))
+    )
+    two = selection(
+        *(pick(o, *[(m, 10, 20) for m in METRICS[3 * n : 3 * n + 3]]) for n, o in enumerate(OBJECTIVES[:2]))
+    )
+    more = selection(
+        pick(OBJECTIVES[0], *[(m, 10, 20) for m in METRICS[:3]], ("customer_churn_rate", 5, 3)),
+        pick(OBJECTIVES[1], *[(m, 10, 20) for m in METRICS[3:6]]),
+    )
+    settings = Settings(llm="fake")
+    drafter = Drafter(
+        settings, index=ListIndex(), chat=scripted(three, two, more), catalogue_index=catalogue_stub()
+    )
+    app = ChatApp(settings, drafter)
     history, state, view, sources, _grid, box = first_turn(app)
     assert state["okr_set"]["language"] == "it" and len(state["okr_set"]["objectives"]) == 3
     assert view.count('class="okr-card objective"') == 3 and "Score" in view and box == ""
@@ -36,9 +76,11 @@ def test_goal_then_refinements(app):
 
 
 def test_findings_are_shown_inline_with_their_severity(app):
-    _, _state, view, *_ = first_turn(app)
+    _, state, view, _, grid, _ = first_turn(app, n=1)
     assert "(assumed: confirm)" in view  # the baselines are estimates: said next to each one
-    assert 'data-rule="kr.duplicate"' in view or 'data-rule="obj.vague"' in view  # warnings, inline
+    grid[1][1] = grid[0][1]
+    _, view = app.edited(grid, state)
+    assert 'data-rule="kr.duplicate"' in view  # a repeated key result, flagged inline
 
 
 def test_direct_edit_revalidates(app):

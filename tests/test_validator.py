@@ -109,14 +109,25 @@ def test_duplicates_are_reported_with_the_first_path():
         )
     )
     dup = [f for f in report.findings if f.rule == "kr.duplicate"]
-    assert len(dup) == 1 and dup[0].path.endswith("key_results[1]") and "key_results[0]" in dup[0].message
+    assert (
+        len(dup) == 1
+        and dup[0].path.endswith("key_results[1]")
+        and "O1 KR1" in dup[0].message
+        and dup[0].key_result == 1
+    )
 
 
 def test_duplicate_objectives_are_reported():
-    report = validate(okr(("Sell more online", ["Raise NPS from 30 to 40 by Q4"]),
-                          ("sell more online.", ["Cut churn from 5% to 3% by Q4"])))  # fmt: skip
+    report = validate(
+        okr(
+            ("Sell more online", ["Raise NPS from 30 to 40 by Q4"]),
+            ("sell more online.", ["Cut churn from 5% to 3% by Q4"]),
+        )
+    )
     dup = [f for f in report.findings if f.rule == "obj.duplicate"]
-    assert len(dup) == 1 and dup[0].path == "objectives[1]" and "objectives[0]" in dup[0].message
+    assert (
+        len(dup) == 1 and dup[0].path == "objectives[1]" and "O1" in dup[0].message and dup[0].objective == 1
+    )
 
 
 def test_structure_rules():

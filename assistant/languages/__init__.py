@@ -90,6 +90,10 @@ class Language:
         self.labels = {k: [str(v) for v in vs] for k, vs in data.get("labels", {}).items()}
         self.activity_scope: str = data.get("activity_scope", "first_verb")
         self.kr_templates: dict[str, str] = data.get("kr_templates", {})
+        self.compose: dict = data.get("compose", {})  # how drafted sentences are written (compose.py)
+        self.script: str = data.get("script", "latin")
+        self.letters = set(data.get("letters", "") or "")
+        self.letter_weight = float(data.get("letter_weight", 0) or 0)
 
     @cached_property
     def num(self) -> str:
@@ -157,6 +161,31 @@ class Language:
         return re.compile(_alt(self._data.get("concrete_metrics", [])), re.IGNORECASE)
 
     @cached_property
+    def identifier_exceptions(self) -> frozenset[str]:
+        """Names written like code that are not code: iPhone, eBay, macOS (common.yaml)."""
+        return frozenset(str(w).casefold() for w in self._common.get("identifier_exceptions", []) or [])
+
+    @cached_property
+    def loanwords(self) -> frozenset[str]:
+        return frozenset(str(w).casefold() for w in self._data.get("loanwords", []) or [])
+
+    @cached_property
+    def foreign_words(self) -> frozenset[str]:
+        return (
+            frozenset(str(w).casefold() for w in self._data.get("foreign_words", []) or []) - self.loanwords
+        )
+
+    @cached_property
+    def polarity(self) -> dict[str, re.Pattern]:
+        """Word starts that say which way is better: {'higher': ..., 'lower': ...}."""
+        data = self._data.get("polarity", {}) or {}
+        return {k: re.compile(_alt(data.get(k, []) or []), re.IGNORECASE) for k in ("higher", "lower")}
+
+    @cached_property
+    def problem(self) -> re.Pattern:
+        return re.compile(_alt(self._data.get("problem_words", []) or [], prefix=False), re.IGNORECASE)
+
+    @cached_property
     def kpi_threshold(self) -> re.Pattern:
         return re.compile(_alt(self._data.get("kpi", {}).get("thresholds", []), prefix=False), re.IGNORECASE)
 
@@ -189,34 +218,38 @@ def get(code: str) -> Language:
     return Language(data, _common())
 
 
-_POLISH = set("ąćęłńśźżĄĆĘŁŃŚŹŻ")
-_ITALIAN_ACCENTS = set("àèéìòùÀÈÉÌÒÙ")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ARABIC = ("\u0600", "\u06ff")
+
+
+def _script_language() -> str | None:
+    """The shipped language written in Arabic script (Persian), if any."""
+    return next((c for c in available() if get(c).script == "arabic"), None)
 
 
 def detect(text: str, default: str = "en") -> str:
-    """Best guess of the language of a short OKR text: script first, then marker words.
+    """Best guess of the language of a short OKR text: script first, then marker words and letters.
 
-    Arabic script means Persian (the only right-to-left language shipped); Polish diacritics are
-    decisive; otherwise the language whose marker words occur most wins, English on a tie.
+    Arabic script means the language whose file says `script: arabic` (Persian); otherwise each
+    language scores its marker words plus its distinctive letters (`letters`, weighted by
+    `letter_weight`: Polish diacritics are decisive, Italian accents a hint), the default wins a tie.
     """
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return default
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
-    if arabic / len(letters) > 0.3 and "fa" in available():
-        return "fa"
+    arabic = sum(1 for c in letters if _ARABIC[0] <= c <= _ARABIC[1])
+    rtl = _script_language()
+    if rtl and arabic / len(letters) > 0.3:
+        return rtl
     words = [w.casefold() for w in _WORD.findall(text)]
     scores: dict[str, float] = {}
     for code in available():
-        if code == "fa":
+        lang = get(code)
+        if lang.script != "latin":
             continue
-        markers = get(code).markers
-        scores[code] = sum(1 for w in words if w in markers)
-    if "pl" in scores:
-        scores["pl"] += 3 * sum(1 for c in letters if c in _POLISH)
-    if "it" in scores:
-        scores["it"] += 0.5 * sum(1 for c in letters if c in _ITALIAN_ACCENTS)
+        scores[code] = sum(1 for w in words if w in lang.markers)
+        if lang.letters:
+            scores[code] += lang.letter_weight * sum(1 for c in letters if c in lang.letters)
     best = max(scores, key=lambda k: (scores[k], k == default))
     return best if scores[best] > 0 else default
 

@@ -1,0 +1,118 @@
+"""The metric catalogue: metrics and objective phrasings per business function, in every language.
+
+Data, not code: `examples_kb/metrics/<function>.yaml` (shipped) plus any `*.yaml` a team puts in
+`$OKR_HOME/metrics/`. The drafter lets the model choose among these ids and writes the words from
+them; the validator reads a drafted key result's polarity from here. A broken file is reported as
+`file: what is wrong`, like the example library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.domain import Metric, ObjectivePhrase
+from assistant.resources import data_dir
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every metric and objective phrasing, with the team names that point at each function."""
+
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    objectives: dict[str, ObjectivePhrase] = field(default_factory=dict)
+    teams: dict[str, str] = field(default_factory=dict)  # team name -> function
+
+    def function_of(self, team: str | None) -> str | None:
+        """The function a team belongs to ("seo" -> marketing), or None when nobody said."""
+        if not team:
+            return None
+        key = team.casefold().strip().replace(" ", "-").replace("_", "-")
+        return self.teams.get(key) or (key if key in {m.function for m in self.metrics.values()} else None)
+
+    def movable(self) -> list[Metric]:
+        """Metrics a key result can move (health metrics are kept in range, not moved)."""
+        return [m for m in self.metrics.values() if not m.kpi]
+
+
+def shipped_dir() -> Path:
+    """The shipped catalogue ($OKR_CATALOGUE_DIR replaces it, e.g. a small one for tests)."""
+    import os
+
+    return Path(os.environ.get("OKR_CATALOGUE_DIR") or data_dir("examples_kb") / "metrics")
+
+
+def user_dir() -> Path:
+    from assistant.local_model import home
+
+    return home() / "metrics"
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise CatalogueError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read it ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list):
+        raise CatalogueError(f"{path}: expected a mapping with function, teams, objectives and metrics")
+    return data
+
+
+def _parse(path: Path, data: dict, cat: Catalogue) -> None:
+    function = str(data.get("function") or path.stem)
+    for team in data.get("teams", []) or []:
+        cat.teams.setdefault(str(team).casefold(), function)
+    try:
+        for raw in data.get("objectives", []) or []:
+            text = {k: str(v) for k, v in raw.items() if k not in ("id", "function")}
+            phrase = ObjectivePhrase(id=raw["id"], function=function, text=text)
+            if phrase.id in cat.objectives:
+                raise CatalogueError(f"{path}: duplicate objective id {phrase.id!r}")
+            cat.objectives[phrase.id] = phrase
+        for raw in data.get("metrics", []) or []:
+            metric = Metric(**{"function": function, **raw})
+            if metric.id in cat.metrics:
+                raise CatalogueError(f"{path}: duplicate metric id {metric.id!r}")
+            cat.metrics[metric.id] = metric
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(map(str, err["loc"]))
+        raise CatalogueError(f"{path}: {where}: {err['msg']}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CatalogueError(f"{path}: an entry is missing a field or is not a mapping ({exc})") from None
+
+
+@cache
+def load(folders: tuple[Path, ...] | None = None) -> Catalogue:
+    """The catalogue from the shipped folder and the user's (cached: the files are read once)."""
+    cat = Catalogue()
+    for folder in folders or (shipped_dir(), user_dir()):
+        for path in sorted(Path(folder).glob("*.yaml")):
+            _parse(path, _read(path), cat)
+    for metric in cat.metrics.values():
+        if metric.counter and metric.counter not in cat.metrics:
+            raise CatalogueError(f"metric {metric.id!r}: counter {metric.counter!r} is not in the catalogue")
+    return cat
+
+
+def name(metric: Metric, language: str) -> str:
+    """The metric's name in `language`, English when a user file left that language out."""
+    return metric.name.get(language) or metric.name.get("en") or metric.id.replace("_", " ")
+
+
+def phrase(objective: ObjectivePhrase, language: str) -> str:
+    return objective.text.get(language) or objective.text.get("en") or ""
