@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 GOAL   ?= Grow online sales
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: help setup model browser draft test test-fast lint ui eval bench bench-check bench-draft clean
+.PHONY: help setup model browser draft test test-fast lint wheel-check ui eval bench bench-check bench-draft clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -43,6 +43,13 @@ lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+wheel-check: setup ## build the wheel, install it in a clean venv, run okr check and okr draft --llm fake from it
+	rm -rf build/wheel dist && $(BIN)/python -m pip wheel --no-deps --quiet --wheel-dir dist .
+	$(PYTHON) -m venv build/wheel
+	build/wheel/bin/python -m pip install --quiet "$$(ls dist/okr_assistant-*.whl)[draft]"
+	cd build && printf 'Objective: Give new users a smooth first week\n- Raise activation from 30%% to 45%% by the end of Q2\n' \
+	  | wheel/bin/okr check - && wheel/bin/okr draft --llm fake --lang it "Vogliamo vendere di più online"
+
 ui: model ## start the web chat on http://127.0.0.1:7860
 	$(BIN)/okr ui
 
@@ -53,7 +60,7 @@ bench-check: setup ## linter speed: start-up vs bare python, key results per sec
 	$(BIN)/python benchmarks/check_speed.py
 
 bench-draft: model ## per-stage draft timings over a varied set of goals
-	$(BIN)/python benchmarks/draft_speed.py
+	$(BIN)/python benchmarks/draft_speed.py --out benchmarks/results/draft_speed.json
 
 clean: ## remove the virtual environment and caches (keeps the downloaded model)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -77,9 +77,10 @@ def _example_cases(ex, english: bool) -> list[Case]:
     title = ex.objective_en if english else ex.objective
     krs = [KeyResult(text=kr.en if english else kr.text) for kr in ex.key_results]
     report = validate(OKRSet(objectives=[Objective(title=title, key_results=krs)]), language=lang)
-    fired: dict[str, set[str]] = defaultdict(set)
-    for f in report.findings:
-        fired[f.path].add(f.rule)
+
+    def fired(j: int | None = None) -> set[str]:
+        return {f.rule for f in report.at(0, j)}
+
     hold = is_holdout(ex.group)
     cases = [
         Case(
@@ -88,12 +89,12 @@ def _example_cases(ex, english: bool) -> list[Case]:
             "objective",
             title,
             frozenset(ex.expect),
-            _judged(fired["objectives[0]"], "objective"),
+            _judged(fired(), "objective"),
             hold,
         )
     ]
     for j, (kr, spec) in enumerate(zip(krs, ex.key_results, strict=True)):
-        got = _judged(fired[f"objectives[0].key_results[{j}]"], "key_result")
+        got = _judged(fired(j), "key_result")
         cases.append(
             Case(f"{ex.id}#kr{j + 1}", lang, "key_result", kr.text, frozenset(spec.expect), got, hold)
         )
@@ -166,8 +167,13 @@ def summary(all_cases: list[Case] | None = None) -> dict:
         lang: _slice([c for c in all_cases if c.language == lang])
         for lang in sorted({c.language for c in all_cases})
     }
-    t = tally(all_cases)
-    out["per_rule"] = {
+    out["per_rule"] = per_rule(tally(all_cases))
+    return out
+
+
+def per_rule(t: Tally) -> dict:
+    """True/false positives and negatives and accuracy for each rule of a tally."""
+    return {
         rule: {
             "tp": v[0],
             "fp": v[1],
@@ -177,7 +183,6 @@ def summary(all_cases: list[Case] | None = None) -> dict:
         }
         for rule, v in sorted(t.per_rule.items())
     }
-    return out
 
 
 def _slice(selected: list[Case], judged: tuple[str, ...] = JUDGED) -> dict:
@@ -250,15 +255,5 @@ def meaning_summary(selected: list[Case] | None = None) -> dict:
             for lang in sorted({c.language for c in selected})
         },
     }
-    t = tally(selected, MEANING)
-    out["per_rule"] = {
-        rule: {
-            "tp": v[0],
-            "fp": v[1],
-            "fn": v[2],
-            "tn": v[3],
-            "accuracy": round((v[0] + v[3]) / max(1, sum(v)), 4),
-        }
-        for rule, v in sorted(t.per_rule.items())
-    }
+    out["per_rule"] = per_rule(tally(selected, MEANING))
     return out

@@ -22,8 +22,6 @@ from assistant import languages
 from assistant.domain import BatchItem, BatchOutcome, Diagnosis
 from assistant.features import analyse
 
-FORMATS = ("jsonl", "csv", "md")
-
 
 class BatchInputError(ValueError):
     """Input that cannot be used at all (exit 2); one line naming the problem and the fix."""

@@ -44,21 +44,12 @@ def _use_colour(choice: str) -> bool:
 ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 
 
-def _by_path(report) -> dict[str, list]:
-    """Findings grouped under the objective or key result they concern ('' for the whole set)."""
-    out: dict[str, list] = {}
-    for f in report.findings:
-        out.setdefault(f.path, []).append(f)
-    return out
-
-
 def format_report(okr, report, paint: Callable[[str, str], str], name: str = "") -> str:
     """The human-readable report: findings grouped under the objective and key result they concern."""
-    by_path = _by_path(report)
     lines: list[str] = []
 
-    def emit(path: str, indent: str) -> None:
-        for f in by_path.get(path, []):
+    def emit(where: tuple, indent: str) -> None:
+        for f in report.at(*where):
             sev = f.severity.value
             lines.append(f"{indent}{paint(ICONS[sev] + ' ' + sev, sev)} {paint(f.rule, 'dim')}: {f.message}")
             lines.append(f"{indent}  {paint('→', 'dim')} {f.suggestion}")
@@ -70,17 +61,17 @@ def format_report(okr, report, paint: Callable[[str, str], str], name: str = "")
         f"time-bound {subs.time_bound}, outcome-focused {subs.outcome_focused}, "
         f"baseline {subs.baseline_ambition}, structure {subs.structure}"
     )
-    if by_path.get(""):
+    if report.at():
         lines.append("")
         lines.append(paint("Set", "bold"))
-        emit("", "  ")
+        emit((), "  ")
     for i, obj in enumerate(okr.objectives):
         lines.append("")
         lines.append(f"{paint(f'O{i + 1}', 'bold')} {obj.title or paint('(untitled objective)', 'dim')}")
-        emit(f"objectives[{i}]", "   ")
+        emit((i,), "   ")
         for j, kr in enumerate(obj.key_results):
             lines.append(f"   {paint(f'KR{j + 1}', 'bold')} {kr.text}")
-            emit(f"objectives[{i}].key_results[{j}]", "      ")
+            emit((i, j), "      ")
     c = report.counts
     verdict = paint("PASSED", "ok") if report.passed else paint("FAILED", "error")
     lines.append("")
@@ -172,11 +163,10 @@ def format_draft(result, paint: Callable[[str, str], str]) -> str:
 
     okr, report = result.okr_set, result.validation
     names = {e.id: e for e in kb.load_all()}
-    by_path = _by_path(report)
 
-    def emit(path: str, indent: str) -> list[str]:
+    def emit(where: tuple, indent: str) -> list[str]:
         out = []
-        for f in by_path.get(path, []):
+        for f in report.at(*where):
             if f.rule in ("kr.baseline-assumed", "kr.baseline-unknown"):
                 continue  # shown on the key result's detail line
             sev = f.severity.value
@@ -189,18 +179,18 @@ def format_draft(result, paint: Callable[[str, str], str]) -> str:
         f"{paint(f'validator score {report.score}/100', 'bold')} "
         + (paint("passed", "ok") if report.passed else paint("has errors", "error")),
     ]
-    lines = head + emit("", "  ")
+    lines = head + emit((), "  ")
     for i, obj in enumerate(okr.objectives):
         lines += ["", f"{paint(f'O{i + 1}', 'bold')} {paint(obj.title, 'bold')}"]
         if obj.why:
             lines.append(f"   {paint(obj.why, 'dim')}")
-        lines += emit(f"objectives[{i}]", "   ")
+        lines += emit((i,), "   ")
         for j, kr in enumerate(obj.key_results):
             lines.append(f"   KR{j + 1} {kr.text}")
             detail = kr_detail(kr)
             if detail:
                 lines.append(f"       {paint(detail, 'dim')}")
-            lines += emit(f"objectives[{i}].key_results[{j}]", "       ")
+            lines += emit((i, j), "       ")
         if obj.initiatives:
             lines.append(f"   Initiatives: {'; '.join(obj.initiatives)}")
         for ident in obj.examples:
@@ -264,6 +254,34 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return EXIT_OK if result.validation.passed else EXIT_FINDINGS
 
 
+def _list_metrics(args: argparse.Namespace) -> int:
+    """`okr kb metrics`: the catalogue as a table (or JSON), names in the chosen language."""
+    from assistant import catalogue, languages
+
+    if args.lang not in languages.available():
+        raise UserError(f"unknown language {args.lang!r}; available: {', '.join(languages.available())}")
+    try:
+        cat = catalogue.load()
+    except catalogue.CatalogueError as exc:
+        raise UserError(str(exc)) from None
+    function = cat.function_of(args.team)
+    if args.team and function is None:
+        known = ", ".join(sorted(cat.teams))
+        raise UserError(f"no catalogue function for team {args.team!r}; teams it knows: {known}")
+    chosen = [m for m in cat.metrics.values() if function in (None, m.function)]
+    if args.json:
+        import json
+
+        print(json.dumps([m.model_dump() for m in chosen], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    arrows = {"higher": "↑", "lower": "↓"}
+    for m in chosen:
+        kind = "health" if m.kpi else arrows[m.polarity]
+        print(f"{m.function:<17} {m.id:<40} {m.unit:<8} {kind:<6} {catalogue.name(m, args.lang)}")
+    print(f"{len(chosen)} metric(s)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_kb(args: argparse.Namespace) -> int:
     from assistant import kb
 
@@ -279,6 +297,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
             path, n = kb.save_user_examples(okr, name, team=args.team)
             print(f"added {n} example(s) to {path}; the index is rebuilt on next use")
             return EXIT_OK
+        if args.kb_command == "metrics":
+            return _list_metrics(args)
         from assistant.retrieval import default_index
 
         index = default_index()
@@ -650,6 +670,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = kbsub.add_parser("add", help="add your own past OKRs (any format okr check reads) to the library")
     add.add_argument("file")
     add.add_argument("--team", help="team to file them under")
+    metrics = kbsub.add_parser(
+        "metrics", help="list the metric catalogue (add your own YAML in $OKR_HOME/metrics/)"
+    )
+    metrics.add_argument("--team", help="only the function this team belongs to (seo, sales, hr...)")
+    metrics.add_argument("--lang", default="en", help="language of the names (default en)")
+    metrics.add_argument("--json", action="store_true")
     kbp.set_defaults(func=cmd_kb)
 
     model = sub.add_parser("model", help="the embedded offline model")

@@ -155,7 +155,7 @@ def _tidy(value: float, metric: Metric) -> float:
         return float(round(value))
     if abs(value) >= 100:
         return float(round(value))
-    return round(value, 1)
+    return float(f"{value:.3g}")  # 0.08 stays 0.08, 12.345 becomes 12.3
 
 
 def key_result(

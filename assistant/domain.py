@@ -154,6 +154,10 @@ class Report(DomainModel):
     language: str
     counts: dict[str, int] = Field(default_factory=dict, description="errors, warnings, infos")
 
+    def at(self, objective: int | None = None, key_result: int | None = None) -> list[Finding]:
+        """The findings about one place: the set (no index), an objective, or one of its key results."""
+        return [f for f in self.findings if f.objective == objective and f.key_result == key_result]
+
 
 # --- the example library -------------------------------------------------------------------------
 
@@ -192,15 +196,6 @@ class Example(DomainModel):
     parent_objective_en: str | None = None
     language: str = ""
     source: str = ""
-
-    def to_objective(self) -> Objective:
-        """The example as a domain Objective, in its own language."""
-        return Objective(
-            title=self.objective,
-            key_results=[KeyResult(text=kr.text) for kr in self.key_results],
-            initiatives=[i.text for i in self.initiatives],
-            examples=[self.id],
-        )
 
 
 class LabelledItem(DomainModel):

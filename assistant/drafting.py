@@ -42,7 +42,7 @@ from assistant.resources import data_dir
 from assistant.validator import validate
 
 Progress = Callable[[str], None]
-N_CANDIDATE_METRICS = 12
+N_CANDIDATE_METRICS = 16
 N_CANDIDATE_OBJECTIVES = 6
 UNIT_WORDS = {
     "count": "count",
@@ -318,19 +318,25 @@ class Drafter:
             raise DraftError(str(exc)) from None
 
     def _candidates(self, query: str, team: str | None, timings: Timings) -> Candidates:
+        """Objective phrasings and metrics of the team's function first. With no team, two thirds
+        come from the function the goal is most about and the nearest of any function fill the rest
+        (a small embedder places a goal's function better than any single metric)."""
         t = time.perf_counter()
         index = self._catalogue()
         function = index.catalogue.function_of(team)
-        found = Candidates(
-            objectives=index.objectives(query, N_CANDIDATE_OBJECTIVES, function),
-            metrics=index.metrics(query, N_CANDIDATE_METRICS, function),
-        )
+        share = None
+        if function is None:
+            function = index.function_for(query)
+            share = 2 / 3
+        n_o, n_m = N_CANDIDATE_OBJECTIVES, N_CANDIDATE_METRICS
+        objectives = index.objectives(query, n_o, function, round(n_o * share) if share else None)
+        metrics = index.metrics(query, n_m, function, round(n_m * share) if share else None)
         timings.retrieval_s += time.perf_counter() - t
-        if not found.metrics or not found.objectives:
+        if not metrics or not objectives:
             raise DraftError(
                 "the metric catalogue is empty; reinstall the package or check $OKR_HOME/metrics"
             )
-        return found
+        return Candidates(objectives=objectives, metrics=metrics)
 
     def _draft(self, request: DraftRequest) -> DraftResult:
         start = time.perf_counter()

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from assistant import kb, languages
 from assistant.domain import KeyResult, Objective, OKRSet
 from assistant.features import analyse
+from assistant.resources import data_dir
 from assistant.validator import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def load_cases(path: Path = GOLD, split: str | None = None) -> list[GoldCase]:
 @cache
 def _shipped() -> dict:
     """The shipped library (the gold set's references), whatever OKR_KB_DIR says."""
-    return {e.id: e for e in kb.load(str(kb.REPO_ROOT / "examples_kb"))[0]}
+    return {e.id: e for e in kb.load(str(data_dir("examples_kb")))[0]}
 
 
 def reference(case: GoldCase) -> list[str]:

@@ -40,8 +40,8 @@ def kr_detail(kr: KeyResult) -> str:
     return ", ".join(parts)
 
 
-def _findings_for(report: Report | None, path: str) -> list:
-    return [f for f in report.findings if f.path == path] if report else []
+def _findings_for(report: Report | None, objective: int, key_result: int) -> list:
+    return report.at(objective, key_result) if report else []
 
 
 def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, str] | None = None) -> str:
@@ -59,7 +59,7 @@ def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, s
         for j, kr in enumerate(obj.key_results):
             detail = kr_detail(kr)
             lines.append(f"- KR{j + 1}: {kr.text}" + (f"  \n  {detail}" if detail else ""))
-            for f in _findings_for(report, f"objectives[{i}].key_results[{j}]"):
+            for f in _findings_for(report, i, j):
                 lines.append(f"  - **{f.severity.value}** `{f.rule}`: {f.message} {f.suggestion}")
         if obj.initiatives:
             lines += ["", "Initiatives:"] + [f"- {text}" for text in obj.initiatives]
@@ -79,7 +79,7 @@ def to_csv(okr: OKRSet, report: Report | None = None) -> str:
     writer.writeheader()
     for i, obj in enumerate(okr.objectives):
         for j, kr in enumerate(obj.key_results):
-            found = _findings_for(report, f"objectives[{i}].key_results[{j}]")
+            found = _findings_for(report, i, j)
             writer.writerow(
                 {
                     "objective": obj.title,

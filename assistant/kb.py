@@ -15,8 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.domain import Example, LabelledItem
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from assistant.resources import data_dir
 
 
 class LibraryError(ValueError):
@@ -24,8 +23,8 @@ class LibraryError(ValueError):
 
 
 def kb_dir() -> Path:
-    """Where the shipped library lives: $OKR_KB_DIR, else `examples_kb/` beside the package."""
-    return Path(os.environ.get("OKR_KB_DIR") or REPO_ROOT / "examples_kb")
+    """Where the shipped library lives: $OKR_KB_DIR, else the packaged `examples_kb/`."""
+    return Path(os.environ.get("OKR_KB_DIR") or data_dir("examples_kb"))
 
 
 def user_kb_dir() -> Path:

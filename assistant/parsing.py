@@ -29,7 +29,6 @@ class InputError(ValueError):
         super().__init__(" ".join(message.split()))
 
 
-FORMATS = ("json", "yaml", "text")
 _BULLET = re.compile(r"^\s*(?:[-*•+▪◦–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 

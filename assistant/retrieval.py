@@ -272,11 +272,17 @@ class CatalogueIndex(_ChromaIndex):
             ids.append(f"objective::{o.id}")
         return texts, metas, ids
 
-    def _ids(self, kind: str, query: str, k: int, function: str | None) -> list[str]:
-        """Ids of the k nearest items of a kind; the team's function first when it is known."""
+    def _ids(
+        self, kind: str, query: str, k: int, function: str | None, from_function: int | None = None
+    ) -> list[str]:
+        """Ids of the k nearest items of a kind: up to `from_function` (default all k) from the
+        function first when it is known, then the nearest of any function."""
         found: list[str] = []
         if function:
-            found = [m["id"] for m, _ in self._nearest(query, k, [{"kind": kind}, {"function": function}])]
+            wanted = k if from_function is None else from_function
+            found = [
+                m["id"] for m, _ in self._nearest(query, wanted, [{"kind": kind}, {"function": function}])
+            ]
         for meta, _ in self._nearest(query, k, [{"kind": kind}]):
             if len(found) >= k:
                 break
@@ -284,17 +290,33 @@ class CatalogueIndex(_ChromaIndex):
                 found.append(meta["id"])
         return found[:k]
 
-    def metrics(self, query: str, k: int = 12, function: str | None = None) -> list:
-        """Candidate metrics for a goal, closest first."""
-        return [self.catalogue.metrics[i] for i in self._ids("metric", query, k, function)]
+    def metrics(
+        self, query: str, k: int = 12, function: str | None = None, from_function: int | None = None
+    ) -> list:
+        """Candidate metrics for a goal, closest first (the function's own first, when given)."""
+        return [self.catalogue.metrics[i] for i in self._ids("metric", query, k, function, from_function)]
+
+    def function_for(self, query: str, pool: int = 60, top: int = 5) -> str | None:
+        """The business function a goal is most about: the best mean similarity of each function's
+        `top` nearest items (metrics and phrasings together), which is steadier than any single match."""
+        scores: dict[str, list[float]] = {}
+        for meta, score in self._nearest(query, pool, []):
+            scores.setdefault(meta["function"], []).append(score)
+        if not scores:
+            return None
+        return max(scores, key=lambda f: sum(sorted(scores[f], reverse=True)[:top]) / top)
 
     def match(self, text: str, k: int = 3) -> list[str]:
         """Ids of the k metrics nearest to a free sentence (evals: which metric a sentence measures)."""
         return self._ids("metric", text, k, None)
 
-    def objectives(self, query: str, k: int = 6, function: str | None = None) -> list:
-        """Candidate objective phrasings for a goal, closest first."""
-        return [self.catalogue.objectives[i] for i in self._ids("objective", query, k, function)]
+    def objectives(
+        self, query: str, k: int = 6, function: str | None = None, from_function: int | None = None
+    ) -> list:
+        """Candidate objective phrasings for a goal, closest first (the function's own first, when given)."""
+        return [
+            self.catalogue.objectives[i] for i in self._ids("objective", query, k, function, from_function)
+        ]
 
 
 _INDEX: ExampleIndex | None = None

@@ -36,10 +36,10 @@ def _esc(text: Any) -> str:
     return html.escape(str(text))
 
 
-def _findings_html(report, path: str) -> str:
+def _findings_html(report, objective: int | None = None, key_result: int | None = None) -> str:
     out = []
-    for f in report.findings:
-        if f.path == path and f.rule not in SHOWN_IN_DETAIL:
+    for f in report.at(objective, key_result):
+        if f.rule not in SHOWN_IN_DETAIL:
             colour = COLOURS[f.severity.value]
             out.append(
                 f'<div class="okr-finding" style="color:{colour}" data-rule="{_esc(f.rule)}">'
@@ -60,7 +60,7 @@ def render(result: DraftResult | None) -> str:
         f"<div class='okr-detail'>measurable {subs.measurable} · time-bound {subs.time_bound} · outcome-focused "
         f"{subs.outcome_focused} · baseline {subs.baseline_ambition} · structure {subs.structure} · "
         f"language {_esc(okr.language)} · cycle {_esc(okr.cycle)} · team {_esc(okr.team or '-')}</div>",
-        _findings_html(report, ""),
+        _findings_html(report),
     ]
     for i, obj in enumerate(okr.objectives):
         krs = []
@@ -69,7 +69,7 @@ def render(result: DraftResult | None) -> str:
             krs.append(
                 f'<div class="okr-kr"><b>KR{j + 1}</b> {_esc(kr.text)}'
                 + (f'<div class="okr-detail">{_esc(detail)}</div>' if detail else "")
-                + _findings_html(report, f"objectives[{i}].key_results[{j}]")
+                + _findings_html(report, i, j)
                 + "</div>"
             )
         init = (
@@ -79,7 +79,7 @@ def render(result: DraftResult | None) -> str:
         )
         parts.append(
             f'<div class="okr-card objective"><h3>O{i + 1}. {_esc(obj.title)}</h3>'
-            + _findings_html(report, f"objectives[{i}]")
+            + _findings_html(report, i)
             + "".join(krs)
             + init
             + "</div>"

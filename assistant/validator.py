@@ -189,6 +189,8 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
         duplicate_of=None,
     )
     polarity = _catalogue_polarity().get(kr.metric_id) if kr.metric_id else None
+    if polarity:  # a catalogue metric has a definition and a data source: measurable by construction
+        facts["has_vague_metric"] = False
     facts["polarity"] = polarity or feats.polarity
     wanted = {"higher": "increase", "lower": "decrease"}.get(facts["polarity"] or "")
     facts["wrong_direction"] = bool(wanted and direction in ("increase", "decrease") and direction != wanted)

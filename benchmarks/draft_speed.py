@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", default=None, help="backend: local (default), openai, fake")
-    parser.add_argument("--objectives", type=int, default=3)
+    parser.add_argument("--objectives", type=int, default=1)
     parser.add_argument("--limit", type=int, default=None, help="only the first N goals")
     parser.add_argument(
         "--per-language", type=int, default=None, help="only the first N goals of each language"
@@ -60,6 +60,7 @@ def main() -> None:
             {
                 "id": g["id"],
                 "passed": result.validation.passed,
+                "clean": result.validation.passed and result.validation.counts.get("warnings", 0) == 0,
                 "score": result.validation.score,
                 "language_ok": written == g["lang"],
                 "repair_rounds": result.repair_rounds,
@@ -79,6 +80,7 @@ def main() -> None:
         "model": drafter.settings.describe(),
         "goals": len(rows),
         "pass_rate": sum(r["passed"] for r in rows) / len(rows),
+        "clean_rate": sum(r["clean"] for r in rows) / len(rows),
         "mean_score": statistics.mean(r["score"] for r in rows),
         "non_llm_share": non_llm,
         "retrieval_warm_ms_median": statistics.median(warm) * 1000,
@@ -90,6 +92,7 @@ def main() -> None:
     }
     print(
         f"\nmodel {summary['model']}: {len(rows)} goals, pass rate {summary['pass_rate']:.0%}, "
+        f"clean (no error, no warning) {summary['clean_rate']:.0%}, "
         f"mean score {summary['mean_score']:.1f}"
     )
     print(
@@ -97,7 +100,8 @@ def main() -> None:
         f"median {summary['retrieval_warm_ms_median']:.1f} ms, max {summary['retrieval_warm_ms_max']:.1f} ms (target < 50 ms)"
     )
     print(
-        f"draft time median {summary['draft_s_median']:.1f} s, max {summary['draft_s_max']:.1f} s; "
+        f"draft time median {summary['draft_s_median']:.1f} s (target <= 45 s), max {summary['draft_s_max']:.1f} s "
+        f"(target <= 90 s); "
         f"misses: {', '.join(summary['misses']) or 'none'}"
     )
     if args.out:

@@ -49,11 +49,14 @@ class ListCatalogue:
         self.metric_ids, self.objective_ids = metrics, objectives
         self.queries: list[str] = []
 
-    def metrics(self, query, k=12, function=None):
+    def function_for(self, query):
+        return None
+
+    def metrics(self, query, k=12, function=None, from_function=None):
         self.queries.append(query)
         return [self.catalogue.metrics[i] for i in self.metric_ids[:k]]
 
-    def objectives(self, query, k=6, function=None):
+    def objectives(self, query, k=6, function=None, from_function=None):
         return [self.catalogue.objectives[i] for i in self.objective_ids[:k]]
 
     def match(self, text, k=3):

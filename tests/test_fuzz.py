@@ -49,7 +49,11 @@ def test_parse_and_validate_never_crash(text, name):
 
 
 @settings(max_examples=300, deadline=None)
-@given(TEXT, st.sampled_from(["en", "it", "pl", "fa", "es", "de", None]), st.sampled_from(["key_result", "objective"]))
+@given(
+    TEXT,
+    st.sampled_from(["en", "it", "pl", "fa", "es", "de", None]),
+    st.sampled_from(["key_result", "objective"]),
+)
 def test_check_text_never_crashes(text, lang, kind):
     for finding in check_text(text, kind=kind, language=lang):
         assert finding.rule and finding.message

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from assistant import local_model
+from assistant import accuracy, local_model
 from assistant.domain import OKRSet
 from assistant.validator import validate
 
@@ -47,3 +47,49 @@ def test_embedded_model_drafts_a_goal_offline(small_home):
     assert out["timings"]["llm_s"] > 0 and out["timings"]["total_s"] >= out["timings"]["llm_s"]
     assert out["validation"] == json.loads(validate(okr, language="en").model_dump_json())
     assert out["examples"] and okr.objectives[0].examples[0] in out["examples"]
+
+
+MEANING_RULES = set(accuracy.MEANING)
+
+
+@pytest.mark.parametrize(
+    ("goal", "lang"),
+    [("Vogliamo vendere di più online", "it"), ("Obsługa klienta działa za wolno", "pl")],
+)
+def test_embedded_model_drafts_that_read_right(small_home, tmp_path, goal, lang):
+    """The real model chooses; the words come from the catalogue: no identifiers, no other language,
+    no metric moved the wrong way, no repeats, an objective that is not the complaint."""
+    import shutil
+
+    from assistant import catalogue
+
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    for name in ("ecommerce.yaml", "customer_success.yaml"):
+        shutil.copy(catalogue.shipped_dir() / name, metrics)
+    env = {
+        **os.environ,
+        **small_home,
+        "OKR_CATALOGUE_DIR": str(metrics),
+        "HF_HUB_OFFLINE": "1",
+        "OKR_LLM": "local",
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": "",
+    }
+    cmd = [sys.executable, "-m", "assistant.cli", "draft", goal, "--json", "--cycle", "2027-Q1"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    out = json.loads(res.stdout)
+    okr = OKRSet.model_validate(out["okr_set"])
+    assert okr.language == lang and len(okr.objectives) == 1
+    report = validate(okr, language=lang)
+    assert not {f.rule for f in report.findings} & MEANING_RULES, report.findings
+    assert report.passed and report.counts["warnings"] == 0, report.findings
+    obj = okr.objectives[0]
+    assert obj.objective_id and obj.title != goal
+    krs = obj.key_results
+    assert 3 <= len(krs) <= 5 and len({k.metric_id for k in krs}) == len(krs)
+    assert all(k.metric_id and "_" not in k.text and k.deadline == "2027-03-31" for k in krs)
+    polarity = {m.id: m.polarity for m in catalogue.load((metrics,)).metrics.values()}
+    for k in krs:  # direction comes from the catalogue, and the numbers agree with it
+        assert (k.target > k.baseline) == (polarity[k.metric_id] == "higher"), k.text
