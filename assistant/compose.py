@@ -123,17 +123,23 @@ def sentence(
     return text[:1].upper() + text[1:]
 
 
-def fit_numbers(metric: Metric, baseline: float | None, target: float | None) -> tuple[float, float]:
+def fit_numbers(
+    metric: Metric, baseline: float | None, target: float | None, stated: bool = False
+) -> tuple[float, float]:
     """Numbers that agree with the metric: inside its range, moving the way its polarity says.
 
-    A small model often swaps baseline and target for lower-is-better metrics, or repeats the
-    baseline: swap when that fixes it, else fall back to the catalogue's typical quarter."""
+    A small model often swaps baseline and target for lower-is-better metrics, repeats the
+    baseline, or answers on the wrong scale ("from 1 to 2" impressions, "1.2 toman" of pipeline):
+    swap when that fixes it, else fall back to the catalogue's typical quarter. A baseline the user
+    `stated` is kept whatever its scale."""
     lo, hi = metric.range
     if metric.unit == "percent":
         lo, hi = max(lo, 0.0), min(hi, 100.0)
     base = baseline if baseline is not None else metric.typical[0]
     goal = target if target is not None else metric.typical[1]
     base, goal = (min(max(v, lo), hi) for v in (base, goal))
+    if not stated and not _plausible(metric, base, goal):
+        base, goal = metric.typical
 
     def right_way(a: float, b: float) -> bool:
         return b > a if metric.polarity == "higher" else b < a
@@ -143,10 +149,19 @@ def fit_numbers(metric: Metric, baseline: float | None, target: float | None) ->
             base, goal = goal, base
         else:
             ratio = metric.typical[1] / metric.typical[0] if metric.typical[0] else None
-            goal = base * ratio if ratio and base else metric.typical[1]
+            goal = min(max(base * ratio if ratio and base else metric.typical[1], lo), hi)
             if not right_way(base, goal):
                 base, goal = metric.typical
     return _tidy(base, metric), _tidy(goal, metric)
+
+
+def _plausible(metric: Metric, base: float, goal: float, factor: float = 50) -> bool:
+    """Counts and money within a factor of the catalogue's typical values (company sizes differ,
+    but not by a thousand times); percentages and durations are bounded by their range already."""
+    low, high = sorted(metric.typical)
+    if metric.unit not in ("count", "currency") or low <= 0:
+        return True
+    return all(low / factor <= v <= high * factor for v in (base, goal))
 
 
 def _tidy(value: float, metric: Metric) -> float:

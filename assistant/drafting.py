@@ -136,10 +136,11 @@ def selection_schema(
         baseline=(float, Field(description="current value")),
         target=(float, Field(description="value to reach by the end of the cycle")),
     )
+    # Key results first: the model then names the objective those metrics prove (it writes in order).
     objective = create_model(
         "ObjectivePick",
-        objective=(Literal[tuple(objective_ids)], Field(description="id of a candidate objective")),
         key_results=(list[pick], Field(min_length=n_key_results[0], max_length=n_key_results[1])),
+        objective=(Literal[tuple(objective_ids)], Field(description="id of a candidate objective")),
     )
     return create_model(
         "Selection",
@@ -185,7 +186,7 @@ class Writer:
     known: set[float]
 
     def key_result(self, metric: Metric, baseline: float | None, target: float | None) -> KeyResult:
-        base, goal = compose.fit_numbers(metric, baseline, target)
+        base, goal = compose.fit_numbers(metric, baseline, target, stated=baseline in self.known)
         kr = compose.key_result(
             metric, cat.name(metric, self.lang.code), base, goal, self.lang, self.cycle, self.digits
         )
@@ -317,10 +318,14 @@ class Drafter:
         except LLMError as exc:
             raise DraftError(str(exc)) from None
 
-    def _candidates(self, query: str, team: str | None, timings: Timings) -> Candidates:
-        """Objective phrasings and metrics of the team's function first. With no team, two thirds
-        come from the function the goal is most about and the nearest of any function fill the rest
-        (a small embedder places a goal's function better than any single metric)."""
+    def _candidates(
+        self, query: str, team: str | None, timings: Timings, hits: list | None = None
+    ) -> Candidates:
+        """Objective phrasings and metrics of the team's function first. With no team, the function
+        the goal is most about leads and the nearest of any function fill a third of the list.
+
+        Metrics that the closest library examples of that function measure come first: a team's
+        real key results say more about a goal than a small embedder's reading of metric names."""
         t = time.perf_counter()
         index = self._catalogue()
         function = index.catalogue.function_of(team)
@@ -330,7 +335,12 @@ class Drafter:
             share = 2 / 3
         n_o, n_m = N_CANDIDATE_OBJECTIVES, N_CANDIDATE_METRICS
         objectives = index.objectives(query, n_o, function, round(n_o * share) if share else None)
-        metrics = index.metrics(query, n_m, function, round(n_m * share) if share else None)
+        bridged = index.measured_by(
+            [h.example for h in (hits or [])[:3] if index.catalogue.function_of(h.example.team) == function],
+            function,
+        )[: n_m // 2]
+        ranked = index.metrics(query, n_m, function, round(n_m * share) if share else None)
+        metrics = list({m.id: m for m in [*bridged, *ranked]}.values())[:n_m]
         timings.retrieval_s += time.perf_counter() - t
         if not metrics or not objectives:
             raise DraftError(
@@ -353,7 +363,7 @@ class Drafter:
         t = time.perf_counter()
         hits = self._index().search(request.goal, k=5, team=request.team)
         timings.retrieval_s = time.perf_counter() - t
-        candidates = self._candidates(request.goal, request.team, timings)
+        candidates = self._candidates(request.goal, request.team, timings, hits)
 
         n = request.n_objectives
         schema = selection_schema(

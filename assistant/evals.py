@@ -366,6 +366,8 @@ def summary(by_system: dict[str, list[CaseResult]], model: str, split: str) -> d
         out["ratios"] = ratios
     acc = accuracy.summary()
     out["validator_accuracy"] = {k: acc[k] for k in ("all", "holdout", "own", "per_language")}
+    meaning = accuracy.meaning_summary()
+    out["meaning_accuracy"] = {k: meaning[k] for k in ("all", "tuned", "holdout", "per_language", "per_rule")}
     return out
 
 
@@ -455,6 +457,20 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
         for name in ("all", "holdout", "own"):
             a = acc[name]
             lines.append(f"| {name} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |")
+    meaning = data.get("meaning_accuracy", {})
+    if meaning:
+        lines += [
+            "",
+            "## Meaning rules accuracy (evals/validator/meaning.yaml, six languages)",
+            "",
+            "| slice | items | decisions | accuracy | exact match |",
+            "|---|---|---|---|---|",
+        ]
+        for name in ("all", "tuned", "holdout"):
+            a = meaning[name]
+            lines.append(
+                f"| {name} | {a['items']} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |"
+            )
     lines += ["", "## Every case: goal, drafts and reference side by side", ""]
     cases = {c.id: c for c in load_cases()}
     systems = list(by_system)

@@ -306,6 +306,15 @@ class CatalogueIndex(_ChromaIndex):
             return None
         return max(scores, key=lambda f: sum(sorted(scores[f], reverse=True)[:top]) / top)
 
+    def measured_by(self, examples: list[Example], function: str | None) -> list:
+        """The catalogue metrics (of `function`) nearest to each key result of these examples."""
+        found: dict[str, object] = {}
+        for example in examples:
+            for kr in example.key_results:
+                for ident in self._ids("metric", kr.en, 1, function):
+                    found.setdefault(ident, self.catalogue.metrics[ident])
+        return list(found.values())
+
     def match(self, text: str, k: int = 3) -> list[str]:
         """Ids of the k metrics nearest to a free sentence (evals: which metric a sentence measures)."""
         return self._ids("metric", text, k, None)

@@ -1,0 +1,62 @@
+"""Sentence composition: grammar, number format, units and dates per language; numbers made to fit."""
+
+import datetime as dt
+
+import pytest
+
+from assistant import catalogue, compose, languages
+
+
+@pytest.mark.parametrize(
+    ("cycle", "end"),
+    [
+        ("2027-Q1", dt.date(2027, 3, 31)),
+        ("2027-Q2", dt.date(2027, 6, 30)),
+        ("2026-Q4", dt.date(2026, 12, 31)),
+        ("2027-H1", dt.date(2027, 6, 30)),
+        ("2027-FY", dt.date(2027, 12, 31)),
+    ],
+)
+def test_cycle_end(cycle, end):
+    assert compose.cycle_end(cycle) == end
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "unit", "text"),
+    [
+        ("en", 12000, "count", "12,000"),
+        ("it", 12000, "count", "12.000"),
+        ("pl", 12000, "count", "12 000"),
+        ("de", 2.5, "percent", "2,5 %"),
+        ("it", 20000, "currency", "20.000 €"),
+        ("en", 20000, "currency", "$20,000"),
+        ("pl", 4, "hours", "4 godzin"),
+        ("pl", 1, "days", "1 dnia"),
+        ("it", 1, "hours", "1 ora"),
+    ],
+)
+def test_amounts_follow_the_language(code, value, unit, text):
+    assert compose.amount(value, unit, languages.get(code)) == text
+
+
+def test_persian_digits_and_italian_elision():
+    fa, it = languages.get("fa"), languages.get("it")
+    assert compose.number_text(12000.5, fa, "persian") == "۱۲٬۰۰۰٫۵"
+    metric = catalogue.load().metrics["online_conversion_rate"]
+    text = compose.sentence(catalogue.name(metric, "it"), "increase", 8, 11, "percent", it, "2027-Q1")
+    assert (
+        text == "Aumentare il tasso di conversione del negozio online dall'8% all'11% entro il 31 marzo 2027"
+    )
+
+
+def test_numbers_are_made_to_fit_the_metric():
+    metrics = catalogue.load().metrics
+    churn, orders, impressions = (
+        metrics[i] for i in ("customer_churn_rate", "monthly_online_orders", "paid_ad_impressions")
+    )
+    assert compose.fit_numbers(churn, 3, 5) == (5, 3)  # lower is better: swapped
+    assert compose.fit_numbers(orders, 4000, 5000) == (4000, 5000)  # plausible: kept
+    assert compose.fit_numbers(impressions, 1, 2) == impressions.typical  # wrong scale: the typical quarter
+    assert compose.fit_numbers(impressions, 1, 2, stated=True)[0] == 1  # the user said so: kept
+    low, high = compose.fit_numbers(metrics["online_conversion_rate"], 140, 150)
+    assert 0 <= low < high <= 100  # percentages stay percentages
