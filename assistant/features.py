@@ -51,7 +51,6 @@ class TextFeatures:
     identifiers: list[str] = field(default_factory=list)  # snake_case / camelCase tokens
     foreign: list[str] = field(default_factory=list)  # words or characters of another language
     polarity: str | None = None  # higher / lower: which way the named metric is better
-    is_problem: bool = False  # the sentence states a problem (negation, too few, nobody)
 
     def facts(self) -> dict:
         """Every field and derived fact as a flat dict, for the rules' `when` expressions."""
@@ -132,7 +131,7 @@ def analyse(text: str, lang: Language) -> TextFeatures:
         if value is not None:
             facts.quantities.append(value)
 
-    positions = {name: (m.start() if (m := p.search(low)) else None) for name, p in lang.verbs.items()}
+    positions = lang.verb_positions(low)
     has = {name for name, pos in positions.items() if pos is not None}
     facts.direction = _first(positions, _DIRECTIONS)
     outcome = bool(has & {"increase", "decrease", "improve", "achieve"})
@@ -162,7 +161,7 @@ def _script_re(script: str) -> re.Pattern:
 
 
 def _meaning(facts: TextFeatures, norm: str, low: str, lang: Language, positions: dict) -> None:
-    """Facts about what the words mean: identifiers, other languages, polarity, problems."""
+    """Facts about what the words mean: identifiers, other languages, which way is better."""
     exceptions = lang.identifier_exceptions
     facts.identifiers = [m for m in _IDENTIFIER.findall(norm) if m.casefold() not in exceptions]
     plain = _IDENTIFIER.sub(" ", norm)
@@ -175,16 +174,5 @@ def _meaning(facts: TextFeatures, norm: str, low: str, lang: Language, positions
         foreign += [t for t in _TOKEN.findall(plain.casefold()) if t in lang.foreign_words]
     facts.foreign = foreign
     verb_at = min((p for p in positions.values() if p is not None), default=0)
-    found = []
-    for name, pattern in lang.polarity.items():
-        match = pattern.search(low, verb_at) or pattern.search(low)
-        if match:
-            found.append(
-                (
-                    match.start() if match.start() >= verb_at else len(low) + match.start(),
-                    name != "lower",
-                    name,
-                )
-            )
-    facts.polarity = min(found)[2] if found else None
-    facts.is_problem = bool(lang.problem.search(low))
+    match = lang.polarity.search(low, verb_at) or lang.polarity.search(low)  # after the verb first
+    facts.polarity = match.lastgroup if match else None

@@ -141,6 +141,11 @@ def _stems(text: str, lang) -> set[str]:
     return {w[:5] for w in words if len(w) > 2 and w not in lang.stopwords}
 
 
+def states_problem(text: str, lang) -> bool:
+    """An objective built on negation, "too few/slow" or "nobody": a complaint, not an outcome."""
+    return bool(lang.problem.search(languages.normalise(text).casefold()))
+
+
 def same_objective(a: set[str], b: set[str]) -> bool:
     """Two objectives say the same thing: the shorter one's content words are (almost) all in the other."""
     small = min(len(a), len(b))
@@ -221,6 +226,7 @@ def _check_objective(
         "kr_count": len(obj.key_results),
         "duplicate_of": earlier,
         "copies_goal": copies(obj.title, goal, lang),
+        "is_problem": states_problem(obj.title, lang),
     }
     seen.setdefault(title_key, label(i))
     titles.append((stems, label(i)))
@@ -307,6 +313,7 @@ def check_text(
             "kr_count": 3,
             "duplicate_of": duplicate,
             "copies_goal": copies(text, goal, lang),
+            "is_problem": states_problem(text, lang),
         }
         return _findings("objective", facts)
     facts = _kr_facts(KeyResult(text=text), analyse(text, lang), False)

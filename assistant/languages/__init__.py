@@ -56,6 +56,10 @@ def parse_number(token: str) -> float | None:
         return None
 
 
+_WORDLIKE = re.compile(r"\w+")
+_WORD_RUN = re.compile(r"(?<!\w)\w+")
+
+
 def _alt(words: list[str] | dict, prefix: bool = True) -> str:
     """One alternation of words or stems, longest first, matched at a word start."""
     items = sorted((str(w) for w in words), key=len, reverse=True)
@@ -153,6 +157,40 @@ class Language:
         return {name: re.compile(_alt(stems), re.IGNORECASE) for name, stems in self._data["verbs"].items()}
 
     @cached_property
+    def _verb_index(self) -> tuple[dict[str, set[str]], dict[str, re.Pattern], list[int]]:
+        """Single-word stems in a dict (looked up by word prefix), phrases as patterns."""
+        single: dict[str, set[str]] = {}
+        phrases: dict[str, list[str]] = {}
+        for name, stems in self._data["verbs"].items():
+            for stem in map(str, stems):
+                if _WORDLIKE.fullmatch(stem):
+                    single.setdefault(stem.casefold(), set()).add(name)
+                else:
+                    phrases.setdefault(name, []).append(stem)
+        patterns = {name: re.compile(_alt(items), re.IGNORECASE) for name, items in phrases.items()}
+        return single, patterns, sorted({len(s) for s in single})
+
+    def verb_positions(self, low: str) -> dict[str, int | None]:
+        """Where each verb class first occurs in a casefolded text (None: nowhere).
+
+        The same answer as searching each class's stem pattern, at a fraction of the cost: eight
+        long alternations tried at every position were most of `okr check`'s time per sentence."""
+        single, patterns, lengths = self._verb_index
+        found: dict[str, int] = {}
+        for match in _WORD_RUN.finditer(low):
+            word = match.group()
+            for size in lengths:
+                if size > len(word):
+                    break
+                for name in single.get(word[:size], ()):
+                    found.setdefault(name, match.start())
+        for name, pattern in patterns.items():
+            hit = pattern.search(low)
+            if hit and hit.start() < found.get(name, len(low) + 1):
+                found[name] = hit.start()
+        return {name: found.get(name) for name in self._data["verbs"]}
+
+    @cached_property
     def vague(self) -> re.Pattern:
         return re.compile(_alt(self._data.get("vague_nouns", [])), re.IGNORECASE)
 
@@ -176,10 +214,13 @@ class Language:
         )
 
     @cached_property
-    def polarity(self) -> dict[str, re.Pattern]:
-        """Word starts that say which way is better: {'higher': ..., 'lower': ...}."""
+    def polarity(self) -> re.Pattern:
+        """Word starts that say which way is better, one pattern with a group per side: `lower`
+        first, so at the same position a lower-is-better phrase wins."""
         data = self._data.get("polarity", {}) or {}
-        return {k: re.compile(_alt(data.get(k, []) or []), re.IGNORECASE) for k in ("higher", "lower")}
+        return re.compile(
+            "|".join(f"(?P<{k}>{_alt(data.get(k, []) or [])})" for k in ("lower", "higher")), re.IGNORECASE
+        )
 
     @cached_property
     def problem(self) -> re.Pattern:
