@@ -435,7 +435,7 @@ class Drafter:
             [o.id for o in candidates.objectives] + list(extra_o),
             [m.id for m in candidates.metrics] + list(extra_k),
             (1, 5),
-            (1, 5),
+            (2, 5),  # at least two key results per objective, even when a request removes one
         )
         listed_o = _objective_lines(candidates.objectives, code) + "".join(
             f"\n- {k}: {o.title}" for k, o in extra_o.items()

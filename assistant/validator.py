@@ -72,6 +72,12 @@ def rules() -> tuple[Rule, ...]:
 
 
 @cache
+def rules_for(target: str) -> tuple[Rule, ...]:
+    """The rules of one target (key_result, objective, set), in file order."""
+    return tuple(r for r in rules() if r.target == target)
+
+
+@cache
 def rule_by_id() -> dict[str, Rule]:
     return {r.id: r for r in rules()}
 
@@ -112,9 +118,10 @@ def _findings(
     target: str, facts: dict, objective: int | None = None, key_result: int | None = None
 ) -> list[Finding]:
     out = []
-    values = _Format(facts, text=_short(str(facts.get("text", ""))))
-    for rule in rules():
-        if rule.target == target and _fires(rule, facts):
+    values = None
+    for rule in rules_for(target):
+        if _fires(rule, facts):
+            values = values or _Format(facts, text=_short(str(facts.get("text", ""))))
             out.append(
                 Finding(
                     rule=rule.id,
@@ -129,10 +136,13 @@ def _findings(
     return out
 
 
+_NOT_WORDS = re.compile(r"[\W\d_]+")
+
+
 def dedupe_key(text: str) -> str:
     """What makes two objectives or key results "the same": case, spacing, punctuation and numbers
     ignored, so "Raise NPS from 20 to 30" repeats "Raise NPS from 20 to 35"."""
-    return re.sub(r"[\W\d_]+", " ", languages.normalise(text).casefold()).strip()
+    return _NOT_WORDS.sub(" ", text.casefold()).strip()  # \d covers Persian digits too
 
 
 def _stems(text: str, lang) -> set[str]:

@@ -66,6 +66,8 @@ def main() -> None:
                 "repair_rounds": result.repair_rounds,
                 **t.model_dump(),
                 "tokens": result.tokens,
+                "draft": [o.title for o in result.okr_set.objectives]
+                + [k.text for o in result.okr_set.objectives for k in o.key_results],
             }
         )
         print(

@@ -71,6 +71,7 @@ def test_embedded_model_drafts_that_read_right(small_home, tmp_path, goal, lang)
         **os.environ,
         **small_home,
         "OKR_CATALOGUE_DIR": str(metrics),
+        "OKR_LOCAL_MODEL": str(local_model.model_path()),
         "HF_HUB_OFFLINE": "1",
         "OKR_LLM": "local",
         "OPENAI_API_KEY": "",
