@@ -135,3 +135,19 @@ def test_every_language_file_compiles_and_has_the_same_sections():
 def test_unknown_language_names_the_available_ones():
     with pytest.raises(KeyError, match=r"available: .*en"):
         languages.get("xx")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Nos cuesta mucho contratar buenos desarrolladores", "es"),
+        ("La app se cierra sola y la gente la desinstala", "es"),
+        ("Abbiamo troppa stampa negativa", "it"),
+        ("Vogliamo crescere grazie ai partner", "it"),
+        ("I nostri rilasci hanno troppi bug", "it"),
+        ("Nikt nie otwiera naszych maili", "pl"),
+    ],
+)
+def test_short_goals_are_detected_in_their_language(text, code):
+    """Short goals without diacritics used to fall back to English (and got drafted in English)."""
+    assert languages.detect(text) == code
