@@ -174,5 +174,4 @@ def _meaning(facts: TextFeatures, norm: str, low: str, lang: Language, positions
         foreign += [t for t in _TOKEN.findall(plain.casefold()) if t in lang.foreign_words]
     facts.foreign = foreign
     verb_at = min((p for p in positions.values() if p is not None), default=0)
-    match = lang.polarity.search(low, verb_at) or lang.polarity.search(low)  # after the verb first
-    facts.polarity = match.lastgroup if match else None
+    facts.polarity = lang.polarity(low, verb_at)  # the first metric word after the verb
