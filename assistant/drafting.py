@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
@@ -69,9 +70,8 @@ def prompt(name: str) -> str:
     """A prompt template from the shipped `prompts/` folder ($OKR_PROMPTS_DIR to try other wording)."""
     import os
 
-    folder = os.environ.get("OKR_PROMPTS_DIR")
-    path = (data_dir("prompts") if not folder else __import__("pathlib").Path(folder)) / f"{name}.md"
-    return path.read_text(encoding="utf-8")
+    folder = Path(os.environ.get("OKR_PROMPTS_DIR") or data_dir("prompts"))
+    return (folder / f"{name}.md").read_text(encoding="utf-8")
 
 
 def default_cycle(today: dt.date | None = None) -> str:

@@ -445,32 +445,16 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
                 f"| {agg['identifier_rate']} | {agg['mixed_language_rate']} | {agg['wrong_direction_rate']} "
                 f"| {agg['problem_or_copied_objective_rate']} | {agg['repeated_rate']} | {agg['metric_relevance']} |"
             )
-    acc = data.get("validator_accuracy", {})
-    if acc:
-        lines += [
-            "",
-            "## Validator accuracy (labelled library and hand-written cases)",
-            "",
-            "| slice | decisions | accuracy | exact match |",
-            "|---|---|---|---|",
-        ]
-        for name in ("all", "holdout", "own"):
-            a = acc[name]
-            lines.append(f"| {name} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |")
-    meaning = data.get("meaning_accuracy", {})
-    if meaning:
-        lines += [
-            "",
-            "## Meaning rules accuracy (evals/validator/meaning.yaml, six languages)",
-            "",
-            "| slice | items | decisions | accuracy | exact match |",
-            "|---|---|---|---|---|",
-        ]
-        for name in ("all", "tuned", "holdout"):
-            a = meaning[name]
-            lines.append(
-                f"| {name} | {a['items']} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |"
-            )
+    lines += _accuracy_table(
+        "Validator accuracy (labelled library and hand-written cases)",
+        data.get("validator_accuracy", {}),
+        ("all", "holdout", "own"),
+    )
+    lines += _accuracy_table(
+        "Meaning rules accuracy (evals/validator/meaning.yaml, six languages)",
+        data.get("meaning_accuracy", {}),
+        ("all", "tuned", "holdout"),
+    )
     lines += ["", "## Every case: goal, drafts and reference side by side", ""]
     cases = {c.id: c for c in load_cases()}
     systems = list(by_system)
@@ -493,6 +477,23 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
         if case:
             lines += ["**reference**", ""] + [f"- {t}" for t in reference(case)] + [""]
     return "\n".join(lines) + "\n"
+
+
+def _accuracy_table(title: str, slices: dict, names: tuple[str, ...]) -> list[str]:
+    """One accuracy section of the report: items, decisions, accuracy and exact match per slice."""
+    if not slices:
+        return []
+    lines = [
+        "",
+        f"## {title}",
+        "",
+        "| slice | items | decisions | accuracy | exact match |",
+        "|---|---|---|---|---|",
+    ]
+    for name in names:
+        a = slices[name]
+        lines.append(f"| {name} | {a['items']} | {a['decisions']} | {a['accuracy']} | {a['exact_match']} |")
+    return lines
 
 
 def chart(data: dict, path: Path) -> None:

@@ -198,13 +198,14 @@ class Language:
         common = [p for p in self._common.get("placeholder", []) if p not in sensitive]
         return _compile(common + self._data.get("placeholder", []))
 
-    @cached_property
-    def verbs(self) -> dict[str, re.Pattern]:
-        return {name: re.compile(_alt(stems), re.IGNORECASE) for name, stems in self._data["verbs"].items()}
+    @property
+    def verbs(self) -> dict[str, list]:
+        """Verb classes (increase, decrease, activity...) and their stems, as the file lists them."""
+        return self._data["verbs"]
 
     @cached_property
     def _verb_index(self) -> StemIndex:
-        return StemIndex(self._data["verbs"])
+        return StemIndex(self.verbs)
 
     def verb_positions(self, low: str) -> dict[str, int | None]:
         """Where each verb class first occurs in a casefolded text (None: nowhere): the same answer
