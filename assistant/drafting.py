@@ -253,29 +253,25 @@ class Drafter:
         self._index()
         return dataclasses.replace(self, progress=progress)
 
-    def _index(self):
+    def _once(self, attr: str, make: Callable[[], object], note: str | None = None):
+        """The shared index, catalogue or model, made on first use under one lock (batch threads)."""
         with self._init:
-            if self.index is None:
-                from assistant.retrieval import default_index
+            if getattr(self, attr) is None:
+                if note:
+                    self.progress(note)
+                setattr(self, attr, make())
+            return getattr(self, attr)
 
-                self.progress("opening the example library")
-                self.index = default_index()
-            return self.index
+    def _index(self):
+        return self._once("index", lambda: _retrieval().default_index(), "opening the example library")
 
     def _catalogue(self):
-        with self._init:
-            if self.catalogue_index is None:
-                from assistant.retrieval import catalogue_index
-
-                self.progress("opening the metric catalogue")
-                self.catalogue_index = catalogue_index()
-            return self.catalogue_index
+        return self._once(
+            "catalogue_index", lambda: _retrieval().catalogue_index(), "opening the metric catalogue"
+        )
 
     def _chat(self):
-        with self._init:
-            if self.chat is None:
-                self.chat = chat_model(self.settings, progress=self.progress)
-            return self.chat
+        return self._once("chat", lambda: chat_model(self.settings, progress=self.progress))
 
     def usage(self) -> Counter:
         """Tokens used by this thread's current draft (summed over retries)."""
@@ -516,6 +512,13 @@ class Drafter:
             okr.objectives[f.objective].key_results[f.key_result] = writer.key_result(metric, None, None)
             notes.append(f"O{f.objective + 1} KR{f.key_result + 1}: replaced “{old.text}” ({f.rule})")
         return notes
+
+
+def _retrieval():
+    """The retrieval module, imported only when an index is first needed (it loads Chroma)."""
+    from assistant import retrieval
+
+    return retrieval
 
 
 def _repairable(finding) -> bool:
