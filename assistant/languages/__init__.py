@@ -89,32 +89,50 @@ class StemIndex:
                     phrases.setdefault(name, []).append(stem)
         self.phrases = {name: re.compile(_alt(items), re.IGNORECASE) for name, items in phrases.items()}
         self.lengths = sorted({len(s) for s in self.single})
+        self.order = {name: n for n, name in enumerate(self.names)}
+        self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._texts: dict[str, list[tuple[int, int, str]]] = {}
 
-    def _hits(self, low: str, start: int = 0):
-        """(position, group order, name) of every word-start hit at or after `start`."""
-        order = {name: n for n, name in enumerate(self.names)}
-        for match in _WORD_RUN.finditer(low, start):
-            word = match.group()
-            for size in self.lengths:
-                if size > len(word):
-                    break
-                for name in self.single.get(word[:size], ()):
-                    yield match.start(), order[name], name
-        for name, pattern in self.phrases.items():
-            for hit in pattern.finditer(low, start):
-                yield hit.start(), order[name], name
+    def _word(self, word: str) -> tuple[tuple[int, str], ...]:
+        """(group order, name) of every stem that starts `word`; memoised, as texts repeat words."""
+        hits = self._memo.get(word)
+        if hits is None:
+            hits = tuple(
+                (self.order[name], name)
+                for size in self.lengths
+                if size <= len(word)
+                for name in self.single.get(word[:size], ())
+            )
+            if len(self._memo) < 100_000:
+                self._memo[word] = hits
+        return hits
+
+    def _hits(self, low: str) -> list[tuple[int, int, str]]:
+        """(position, group order, name) of every word-start hit, sorted; the last texts are
+        remembered, as one sentence is asked about several times (verbs, polarity, KPI)."""
+        hits = self._texts.get(low)
+        if hits is None:
+            hits = [(m.start(), *hit) for m in _WORD_RUN.finditer(low) for hit in self._word(m.group())]
+            for name, pattern in self.phrases.items():
+                hits += [(m.start(), self.order[name], name) for m in pattern.finditer(low)]
+            hits.sort()
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[low] = hits
+        return hits
 
     def positions(self, low: str) -> dict[str, int | None]:
         found: dict[str, int] = {}
         for pos, _, name in self._hits(low):
-            if pos < found.get(name, len(low) + 1):
-                found[name] = pos
+            found.setdefault(name, pos)
         return {name: found.get(name) for name in self.names}
 
     def first(self, low: str, start: int = 0) -> str | None:
         """The group of the earliest hit at or after `start` (else from the beginning); ties go to
         the group listed first."""
-        best = min(self._hits(low, start), default=None) or min(self._hits(low), default=None)
+        hits = self._hits(low)
+        after = next((hit for hit in hits if hit[0] >= start), None)
+        best = after or (hits[0] if hits else None)
         return best[2] if best else None
 
 
