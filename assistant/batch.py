@@ -1,8 +1,11 @@
 """Batch mode: a file of vague goals in, drafted and validated OKRs out, resumable, nothing lost.
 
 Each finished row is appended and flushed (fsync) at once, so a crash or kill -9 loses only the
-rows in flight; `--resume` skips ids already in the output, and a half-written last line is cut off
-and redone. A failed row is written with its error, never dropped.
+rows in flight; `--resume` skips ids already in the output, and a half-written last record (in any
+output format) is cut off and redone. A failed row is written with its error (redacted), never
+dropped. One run writes an output at a time: a second is refused (OutputLocked), not interleaved.
+Input CSV that is malformed (a quote never closed, rows with more or fewer cells than the header)
+is refused with its line number rather than read as merged or shifted rows.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +25,12 @@ from pathlib import Path
 from assistant import languages
 from assistant.domain import BatchItem, BatchOutcome, Diagnosis
 from assistant.features import analyse
+from assistant.redact import redact
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt locks are mandatory byte ranges that would also block our
+    fcntl = None  # own reads of the output; there, one run per output is left to the user.
 
 
 class BatchInputError(ValueError):
@@ -67,33 +77,98 @@ def _records(path: Path, text: str, kind: str) -> Iterator[tuple[int, dict]]:
                 yield n, {"goal": line.strip()}
         return
     if kind == "jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BatchInputError(
-                    f"{path.name}:{n}: invalid JSON ({exc.msg}); fix the line or remove it"
-                ) from None
-            if not isinstance(record, dict):
-                raise BatchInputError(
-                    f'{path.name}:{n}: each line must be a JSON object like {{"goal": "..."}}'
-                )
-            yield n, record
+        yield from _jsonl_records(path, text)
         return
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
+    yield from _csv_records(path, text)
+
+
+def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BatchInputError(
+                f"{path.name}:{n}: invalid JSON ({exc.msg}); fix the line or remove it"
+            ) from None
+        if not isinstance(record, dict):
+            raise BatchInputError(f'{path.name}:{n}: each line must be a JSON object like {{"goal": "..."}}')
+        yield n, record
+
+
+def _dialect(text: str, suffix: str) -> type[csv.Dialect]:
+    """The sniffed delimiter with standard, strict quoting. Sniffed quoting is a guess that turns a
+    stray quote into a merged row; strict quoting makes it an error with a line number."""
+    delimiter, skip_space = "\t", False
+    if suffix != ".tsv":
+        try:
+            sniffed = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+            delimiter, skip_space = sniffed.delimiter, sniffed.skipinitialspace
+        except csv.Error:
+            delimiter = ","
+    attrs = {"delimiter": delimiter, "skipinitialspace": skip_space, "strict": True, "doublequote": True}
+    return type("StrictDialect", (csv.excel,), attrs)
+
+
+def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    """Rows as dicts keyed by the header; a malformed file is refused with the line to fix.
+
+    Numbered like csv.DictReader did (header 1, then each non-blank row), so ids made from the
+    line number stay the same for files that were read before."""
+    dialect = _dialect(text, path.suffix.lower())
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    header = _csv_row_at(reader, path, 1)
+    if not header:
         raise BatchInputError(
             f"{path.name}: no header row; the first line must name the columns (e.g. id,goal)"
         )
-    for n, row in enumerate(reader, 2):
-        yield n, {k.strip() if k else k: v for k, v in row.items()}
+    names = [name.strip() for name in header]
+    n = 1
+    while True:
+        start = reader.line_num + 1
+        row = _csv_row_at(reader, path, start)
+        if row is None:
+            return
+        if not row:
+            continue  # a blank line
+        if len(row) != len(names):
+            raise BatchInputError(
+                f"{path.name}:{start}: {len(row)} cells but the header has {len(names)}; quote cells "
+                f'that contain {_delimiter_name(dialect.delimiter)} ("a, b") or fix the row'
+            )
+        n += 1
+        yield n, dict(zip(names, row, strict=True))
+
+
+def _csv_row_at(reader, path: Path, start: int) -> list[str] | None:
+    """The next row (None at the end); csv's errors as one line naming the row and the fix."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise _csv_problem(path, str(exc), start, reader.line_num) from None
+
+
+def _csv_problem(path: Path, problem: str, start: int, line: int) -> BatchInputError:
+    if "end of data" in problem:
+        return BatchInputError(
+            f'{path.name}:{start}: a quote (") opened in this row is never closed; close it or remove it'
+        )
+    if "field limit" in problem:
+        return BatchInputError(
+            f'{path.name}:{start}: a cell is over {csv.field_size_limit():,} characters (or a quote (") '
+            "opened here is never closed); shorten the cell or close the quote"
+        )
+    return BatchInputError(
+        f"{path.name}:{line}: {problem}; quote a cell that contains a quote and double the quote "
+        '("a ""b"" c"), or remove the stray quote'
+    )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {"\t": "a tab", ",": "a comma", ";": "a semicolon", "|": "a bar"}.get(delimiter, repr(delimiter))
 
 
 def read_items(
@@ -171,7 +246,10 @@ def diagnose(goal: str) -> Diagnosis:
 
 
 def _csv_row(outcome: BatchOutcome) -> dict:
-    return {
+    """One output row; text cells neutralised so a goal like '=HYPERLINK(...)' is not a formula."""
+    from assistant.export import csv_cell
+
+    row = {
         "id": outcome.id,
         "goal": outcome.goal,
         "status": outcome.status,
@@ -183,6 +261,7 @@ def _csv_row(outcome: BatchOutcome) -> dict:
         "validation": outcome.validation.model_dump_json() if outcome.validation else "",
         "seconds": outcome.seconds,
     }
+    return {k: csv_cell(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 CSV_FIELDS = [
@@ -200,72 +279,255 @@ CSV_FIELDS = [
 
 
 def _markdown(outcome: BatchOutcome) -> str:
-    from assistant.export import to_markdown
+    """One row's block, between a start and an end marker: resume counts a block only when its end
+    marker was written, so a block cut short by a kill is redone, never counted as done. Goal and
+    error are kept on one line, so a newline in them cannot forge a marker."""
+    from assistant.export import one_line, to_markdown
 
-    head = f"<!-- okr-row id={json.dumps(outcome.id)} status={outcome.status} -->\n"
+    ident = json.dumps(outcome.id)
+    head = f"<!-- okr-row id={ident} status={outcome.status} -->\n"
+    tail = f"<!-- okr-end id={ident} -->\n"
     if outcome.status == "error" or not outcome.okr_set:
-        return head + f"# {outcome.goal or '(empty goal)'}\n\n**Error:** {outcome.error}\n\n"
+        body = f"# {one_line(outcome.goal) or '(empty goal)'}\n\n**Error:** {one_line(outcome.error)}\n\n"
+        return head + body + tail
     diag = "; ".join(outcome.diagnosis.reasons) if outcome.diagnosis else ""
     return (
         head
         + to_markdown(outcome.okr_set, outcome.validation)
         + (f"\nDiagnosis: {diag}\n" if diag else "")
         + "\n"
+        + tail
+    )
+
+
+# --- one writer per output -------------------------------------------------------------------------
+
+
+class OutputLocked(BatchInputError):
+    """Another run is writing this output (exit 2): two writers would write every row twice."""
+
+
+# What done_ids saw of each output (inode, size; None: no file), so the Writer that follows can tell
+# whether another run wrote to it in between (the lock is not held from one to the other).
+_seen: dict[str, tuple[int, int] | None] = {}
+
+
+def _lock(file, path: Path) -> None:
+    """An exclusive lock on the open output, held until the file is closed; refused at once (never
+    waits) when another process holds it, with that process's pid where the system tells."""
+    if fcntl is None:
+        return
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutputLocked(
+            f"{path}: another okr rewrite{_holder(file.fileno())} is writing this file; "
+            "wait for it to finish (then --resume), or choose another -o"
+        ) from None
+    except OSError:
+        return  # a file system without flock (some network mounts): write unlocked, as before
+
+
+def _holder(fd: int) -> str:
+    """' (pid N)' for the process that holds the lock on `fd`'s file, from Linux's /proc/locks."""
+    st = os.fstat(fd)
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return ""
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == key and fields[4] != str(os.getpid()):
+            return f" (pid {fields[4]})"
+    return ""
+
+
+def _stamp(fd: int) -> tuple[int, int]:
+    st = os.fstat(fd)
+    return st.st_ino, st.st_size
+
+
+def _check_unchanged(path: Path, fd: int) -> None:
+    """Refuse to append when another run wrote to the output after done_ids read it: the ids this run
+    skips would be stale, and rows would be written twice."""
+    key = str(path.resolve())
+    if key not in _seen:
+        return
+    seen, now = _seen.pop(key), _stamp(fd)
+    if (seen is None and now[1] == 0) or seen == now:
+        return
+    raise OutputLocked(
+        f"{path}: another okr rewrite wrote to it while this one started; run again with --resume"
     )
 
 
 class Writer:
-    """Appends finished rows to the output, flushed and fsynced one by one, from any thread."""
+    """Appends finished rows to the output, flushed and fsynced one by one, from any thread.
 
-    def __init__(self, path: Path, fmt: str):
+    Holds an exclusive lock on the output until close(): a second run on the same file is refused
+    with OutputLocked before it writes a byte. With `resume` given, the output is checked under that
+    same lock: True reads the ids already done into `done` (repairing a torn last record), False
+    refuses an output that already has rows. Left None, a done_ids() call made before is checked."""
+
+    def __init__(self, path: Path, fmt: str, resume: bool | None = None):
         self.path, self.fmt = path, fmt
+        self.done: set[str] = set()
         self._lock = threading.Lock()
-        new = not path.exists() or path.stat().st_size == 0
         self._file = path.open("a", encoding="utf-8", newline="")
-        if fmt == "csv" and new:
+        try:
+            self._claim(resume)
+        except BaseException:
+            self._file.close()
+            raise
+        if fmt == "csv" and os.fstat(self._file.fileno()).st_size == 0:
             csv.DictWriter(self._file, fieldnames=CSV_FIELDS).writeheader()
             self._sync()
+
+    def _claim(self, resume: bool | None) -> None:
+        """Lock the output, then check it while nobody else can write to it."""
+        _lock(self._file, self.path)
+        if resume is None:
+            _check_unchanged(self.path, self._file.fileno())
+        elif resume:
+            self.done = _repair(self.path, self.fmt)
+        elif os.fstat(self._file.fileno()).st_size:
+            raise BatchInputError(f"{self.path} exists; add --resume to continue it, or choose another -o")
 
     def _sync(self) -> None:
         self._file.flush()
         os.fsync(self._file.fileno())
 
     def write(self, outcome: BatchOutcome) -> None:
+        """One row in one write call, then fsync: a kill leaves at most the last record torn."""
+        if self.fmt == "jsonl":
+            text = outcome.model_dump_json() + "\n"
+        elif self.fmt == "csv":
+            buffer = io.StringIO()
+            csv.DictWriter(buffer, fieldnames=CSV_FIELDS).writerow(_csv_row(outcome))
+            text = buffer.getvalue()
+        else:
+            text = _markdown(outcome)
         with self._lock:
-            if self.fmt == "jsonl":
-                self._file.write(outcome.model_dump_json() + "\n")
-            elif self.fmt == "csv":
-                csv.DictWriter(self._file, fieldnames=CSV_FIELDS).writerow(_csv_row(outcome))
-            else:
-                self._file.write(_markdown(outcome))
+            self._file.write(text)
             self._sync()
 
     def close(self) -> None:
         self._file.close()
 
 
-def done_ids(path: Path, fmt: str) -> set[str]:
-    """Ids already in an output file; a half-written last row (a crash mid-write) is cut off."""
-    if not path.exists():
-        return set()
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        data = data[: data.rfind(b"\n") + 1]
-        path.write_bytes(data)
-    text = data.decode("utf-8", errors="replace")
-    if fmt == "jsonl":
-        ids = set()
-        for line in text.splitlines():
-            try:
-                ids.add(str(json.loads(line)["id"]))
-            except (json.JSONDecodeError, KeyError, TypeError):
-                continue
-        return ids
-    if fmt == "csv":
-        return {row["id"] for row in csv.DictReader(io.StringIO(text)) if row.get("id")}
-    import re
+# --- resume ----------------------------------------------------------------------------------------
 
-    return {json.loads(m) for m in re.findall(r"<!-- okr-row id=(\".*?\") status=", text)}
+
+def done_ids(path: Path, fmt: str) -> set[str]:
+    """Ids already in an output file, read under the output's lock (see _repair). A Writer made
+    afterwards refuses to append if another run wrote to the file in between."""
+    key = str(path.resolve())
+    if not path.exists():
+        _seen[key] = None
+        return set()
+    with path.open("rb") as f:
+        _lock(f, path)
+        ids = _repair(path, fmt)
+        _seen[key] = _stamp(f.fileno())
+    return ids
+
+
+def _repair(path: Path, fmt: str) -> set[str]:
+    """Ids in the output, every record checked, the last one too: a half-written last record (a kill
+    mid-write) is cut off and its row redone; a damaged record before it is reported, since cutting
+    there would lose the rows after it. The caller holds the lock."""
+    with path.open("r+b") as f:
+        data = f.read()
+        keep, ids = _SCANNERS[fmt](data, path.name)
+        if keep < len(data):
+            f.truncate(keep)
+        elif data and not data.endswith(b"\n"):
+            f.write(b"\n")  # a whole last record that only lacks its newline is kept
+        f.flush()
+        os.fsync(f.fileno())
+    return ids
+
+
+def _jsonl_ids(data: bytes, name: str) -> tuple[int, set[str]]:
+    """(bytes to keep, ids): a last line that is not a whole record is torn; any other is damage."""
+    ids: set[str] = set()
+    pos = n = 0
+    while pos < len(data):
+        n += 1
+        end = data.find(b"\n", pos)
+        line = data[pos:] if end < 0 else data[pos : end + 1]
+        ident = _jsonl_id(line)
+        if ident is None and line.strip():
+            if end < 0:
+                return pos, ids  # torn last record
+            raise BatchInputError(
+                f"{name}:{n}: not a record of okr rewrite; remove the line (its row is redone) and --resume"
+            )
+        if ident is not None:
+            ids.add(ident)
+        pos += len(line)
+    return pos, ids
+
+
+def _jsonl_id(line: bytes) -> str | None:
+    try:
+        record = json.loads(line)
+    except ValueError:  # JSONDecodeError, or UTF-8 cut mid-character
+        return None
+    return str(record["id"]) if isinstance(record, dict) and "id" in record else None
+
+
+# A CSV record as this module writes it (standard quoting): quoted cells may hold newlines.
+_CSV_RECORD = re.compile(rb'(?:[^"\n]|"(?:[^"]|"")*")*\n')
+
+
+def _csv_ids(data: bytes, name: str) -> tuple[int, set[str]]:
+    """(bytes to keep, ids): a record ends at a newline outside quotes, so a torn row whose goal holds
+    a newline is cut whole instead of swallowing the next row."""
+    from assistant.export import csv_value
+
+    ids: set[str] = set()
+    pos = n = 0
+    while match := _CSV_RECORD.match(data, pos):
+        n += 1
+        cells = next(csv.reader([match.group().decode("utf-8", errors="replace")]), [])
+        if n == 1 and cells != CSV_FIELDS:
+            raise BatchInputError(
+                f"{name}: not an okr rewrite CSV (its header is not {','.join(CSV_FIELDS)})"
+            )
+        if len(cells) != len(CSV_FIELDS):
+            raise BatchInputError(
+                f"{name}: record {n} has {len(cells)} cells, not {len(CSV_FIELDS)}; "
+                "remove it (its row is redone) and --resume"
+            )
+        if n > 1 and cells[0]:
+            ids.add(csv_value(cells[0]))
+        pos = match.end()
+    return pos, ids  # anything after the last whole record is a torn one
+
+
+_MD_START = re.compile(r'^<!-- okr-row id=(".*?") status=\w+ -->$', re.MULTILINE)
+_MD_END = re.compile(r'^<!-- okr-end id=(".*?") -->$', re.MULTILINE)
+
+
+def _md_ids(data: bytes, name: str) -> tuple[int, set[str]]:
+    """(bytes to keep, ids): a block is done when the next one has started, the last one only when
+    its end marker is there (files from before end markers redo just their last row)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    starts = list(_MD_START.finditer(text))
+    if not starts:
+        if text.strip():
+            raise BatchInputError(f"{name}: not an okr rewrite Markdown output (no row markers)")
+        return len(data), set()
+    ids = {json.loads(m.group(1)) for m in starts[:-1]}
+    last = starts[-1]
+    if any(m.group(1) == last.group(1) for m in _MD_END.finditer(text, last.end())):
+        return len(data), ids | {json.loads(last.group(1))}
+    return len(text[: last.start()].encode("utf-8", errors="surrogateescape")), ids
+
+
+_SCANNERS = {"jsonl": _jsonl_ids, "csv": _csv_ids, "md": _md_ids}
 
 
 # --- running ---------------------------------------------------------------------------------------
@@ -307,7 +569,7 @@ def process(item: BatchItem, draft: Callable, n_objectives: int = 1) -> BatchOut
             goal=item.goal,
             diagnosis=diagnosis,
             status="error",
-            error=str(exc),
+            error=redact(str(exc)),
             seconds=round(time.perf_counter() - start, 3),
         )
     except Exception as exc:  # one bad row must not stop the other 199
@@ -316,7 +578,7 @@ def process(item: BatchItem, draft: Callable, n_objectives: int = 1) -> BatchOut
             goal=item.goal,
             diagnosis=diagnosis,
             status="error",
-            error=f"{type(exc).__name__}: {exc}",
+            error=redact(f"{type(exc).__name__}: {exc}"),  # exception texts quote URLs and replies
             seconds=round(time.perf_counter() - start, 3),
         )
     return BatchOutcome(

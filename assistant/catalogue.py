@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from assistant import config
 from assistant.domain import Metric, ObjectivePhrase
 from assistant.resources import data_dir
 
@@ -47,15 +48,12 @@ class Catalogue:
 
 def shipped_dir() -> Path:
     """The shipped catalogue ($OKR_CATALOGUE_DIR replaces it, e.g. a small one for tests)."""
-    import os
-
-    return Path(os.environ.get("OKR_CATALOGUE_DIR") or data_dir("examples_kb") / "metrics")
+    return config.settings().catalogue_dir or data_dir("examples_kb") / "metrics"
 
 
 def user_dir() -> Path:
-    from assistant.local_model import home
-
-    return home() / "metrics"
+    """Where a company keeps its own metrics ($OKR_HOME/metrics)."""
+    return config.settings().home_dir / "metrics"
 
 
 def _read(path: Path) -> dict:

@@ -76,6 +76,17 @@ class KeyResult(DomainModel):
     metric_id: str | None = Field(
         default=None, description="The metric catalogue id this key result measures, when drafted from it."
     )
+    # What a team's own document says about the key result (parsing.read_document); empty for drafts.
+    status: Literal["open", "done"] | None = Field(
+        default=None, description="open or done, when the source tracks it (a task-list checkbox)."
+    )
+    owner: str | None = Field(default=None, description="Who owns the key result, as the source names them.")
+    priority: str | None = Field(default=None, description="Priority as the source writes it, e.g. P0.")
+    score: float | None = Field(default=None, ge=0, le=1, description="Progress or end-of-cycle score, 0-1.")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="Confidence of reaching it, 0-1.")
+    line: int | None = Field(
+        default=None, description="Line (or spreadsheet row) of the source it was read from."
+    )
 
     @field_validator("text")
     @classmethod
@@ -98,6 +109,13 @@ class Objective(DomainModel):
     objective_id: str | None = Field(
         default=None, description="The catalogue phrasing this objective was drafted from, if any."
     )
+    parent: int | None = Field(
+        default=None, ge=0, description="Index of the parent objective in the same set (a cascade), if any."
+    )
+    owner: str | None = Field(default=None, description="Who owns the objective, as the source names them.")
+    line: int | None = Field(
+        default=None, description="Line (or spreadsheet row) of the source it was read from."
+    )
 
     @field_validator("title")
     @classmethod
@@ -111,6 +129,7 @@ class OKRSet(DomainModel):
     model_config = ConfigDict(extra="ignore")
 
     goal: str | None = Field(default=None, description="The vague goal this set answers.")
+    name: str | None = Field(default=None, description="The document's title, when read from one.")
     language: str | None = Field(default=None, description="ISO 639-1 code: en, it, pl, fa...")
     team: str | None = Field(default=None, description="Team or function, e.g. marketing, seo, product.")
     cycle: str | None = Field(default=None, description="Cycle such as 2026-Q1, 2026-H2 or 2026-FY.")

@@ -12,19 +12,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from assistant import catalogue as cat
-from assistant import compose, languages
+from assistant import compose, config, languages
 from assistant.domain import (
     BaselineSource,
     DraftRequest,
@@ -61,17 +61,47 @@ class DraftError(RuntimeError):
     """Drafting could not produce a result; the message is one line for people."""
 
 
+class ModelError(DraftError):
+    """The model failed (unreachable, timed out, answered nonsense), not the request: worth a retry,
+    and worded for whoever runs the model (the web chat rewords it for the person typing)."""
+
+
 def _quiet(_: str) -> None:
     return None
 
 
 @cache
-def prompt(name: str) -> str:
+def prompt(name: str):
     """A prompt template from the shipped `prompts/` folder ($OKR_PROMPTS_DIR to try other wording)."""
-    import os
+    from langchain_core.prompts import PromptTemplate
 
-    folder = Path(os.environ.get("OKR_PROMPTS_DIR") or data_dir("prompts"))
-    return (folder / f"{name}.md").read_text(encoding="utf-8")
+    folder = config.settings().prompts_dir or data_dir("prompts")
+    return PromptTemplate.from_template((folder / f"{name}.md").read_text(encoding="utf-8"))
+
+
+def render(name: str, **values: object) -> str:
+    """A prompt with every variable filled and every value used: a renamed placeholder or a value
+    the template no longer asks for fails here, in tests, not as a quietly worse prompt."""
+    template = prompt(name)
+    expected, given = set(template.input_variables), set(values)
+    if expected != given:
+        raise ValueError(
+            f"prompt {name}: missing {sorted(expected - given)}, unused {sorted(given - expected)}"
+        )
+    return template.format(**values)
+
+
+_PROMPT_TAGS = re.compile(r"<\s*(/?)\s*(goal|team|context|instruction|current)\s*>", re.IGNORECASE)
+
+
+def user_field(text: str | None, single_line: bool = True) -> str:
+    """User text for a tagged field of a prompt (<goal>...</goal>). In a single-line field a newline
+    cannot start a forged prompt line ("\nIgnore the list above"), and in any field a tag cannot
+    close the field early: the user's words stay inside the user's field."""
+    text = text or ""
+    if single_line:
+        text = " ".join(text.split())
+    return _PROMPT_TAGS.sub(lambda m: f"({m.group(1)}{m.group(2)})", text)
 
 
 def default_cycle(today: dt.date | None = None) -> str:
@@ -291,7 +321,7 @@ class Drafter:
             )
         except ReplyError as exc:
             self.usage().update({k: v for k, v in (exc.usage or {}).items() if isinstance(v, int)})
-            raise DraftError(f"{exc}; try again, or use a larger model with OKR_LLM=openai") from None
+            raise ModelError(f"{exc}; try again, or use a larger model with OKR_LLM=openai") from None
         self.usage().update(used)
         return result
 
@@ -300,7 +330,7 @@ class Drafter:
         try:
             return self._draft(request)
         except LLMError as exc:
-            raise DraftError(str(exc)) from None
+            raise ModelError(str(exc)) from None
 
     def refine(self, current: OKRSet, instruction: str, examples: list[str] | None = None) -> DraftResult:
         """Revise the current set as asked ("make KR 2 more ambitious", "in Polish"), then re-validate."""
@@ -312,7 +342,7 @@ class Drafter:
         try:
             return self._refine(current, instruction, examples or [])
         except LLMError as exc:
-            raise DraftError(str(exc)) from None
+            raise ModelError(str(exc)) from None
 
     def _candidates(
         self, query: str, team: str | None, timings: Timings, hits: list | None = None
@@ -365,11 +395,12 @@ class Drafter:
         schema = selection_schema(
             [o.id for o in candidates.objectives], [m.id for m in candidates.metrics], (n, n), (3, 3)
         )
-        user = prompt("select_user").format(
-            goal=request.goal,
-            team=request.team or "not given",
+        user = render(
+            "select_user",
+            goal=user_field(request.goal),
+            team=user_field(request.team) or "not given",
             cycle=cycle,
-            context=f"Context: {request.context}\n" if request.context else "",
+            context=user_field(request.context, single_line=False) or "not given",
             objectives=_objective_lines(candidates.objectives, code),
             metrics=_metric_lines(candidates.metrics, code),
             n_objectives=n,
@@ -377,7 +408,7 @@ class Drafter:
         )
         self.progress(f"choosing objectives and metrics with {self.settings.describe()}")
         t = time.perf_counter()
-        selection = self.ask([("system", prompt("select_system")), ("human", user)], schema)
+        selection = self.ask([("system", render("select_system")), ("human", user)], schema)
         timings.llm_s += time.perf_counter() - t
 
         known_text = " ".join(filter(None, [request.goal, request.context]))
@@ -434,22 +465,23 @@ class Drafter:
             (2, 5),  # at least two key results per objective, even when a request removes one
         )
         listed_o = _objective_lines(candidates.objectives, code) + "".join(
-            f"\n- {k}: {o.title}" for k, o in extra_o.items()
+            f"\n- {k}: {user_field(o.title)}" for k, o in extra_o.items()
         )
         listed_m = _metric_lines(candidates.metrics, code) + "".join(
-            f"\n- {k}: {kr.text}" for k, kr in extra_k.items()
+            f"\n- {k}: {user_field(kr.text)}" for k, kr in extra_k.items()
         )
-        user = prompt("refine_select_user").format(
-            goal=current.goal or "",
+        user = render(
+            "refine_select_user",
+            goal=user_field(current.goal),
             cycle=cycle,
-            instruction=instruction,
+            instruction=user_field(instruction),
             current=json.dumps(shown, ensure_ascii=False),
             objectives=listed_o,
             metrics=listed_m,
         )
         self.progress(f"revising with {self.settings.describe()}")
         t = time.perf_counter()
-        selection = self.ask([("system", prompt("select_system")), ("human", user)], schema)
+        selection = self.ask([("system", render("select_system")), ("human", user)], schema)
         timings.llm_s += time.perf_counter() - t
         known_text = " ".join(filter(None, [current.goal, instruction]))
         writer = Writer(catalogue, lang, cycle, digits_for(known_text, lang), known_values(known_text, lang))

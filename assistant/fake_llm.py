@@ -10,7 +10,7 @@ in evals) gets plain sentences. It is never the default and says so in every ans
 from __future__ import annotations
 
 import json
-import os
+import re
 import time
 from itertools import count
 from typing import Any
@@ -18,6 +18,8 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+
+from assistant import config
 
 
 class _Filler:
@@ -57,7 +59,8 @@ def from_schema(schema: dict) -> str:
 
 def baseline_reply(prompt: str) -> str:
     """The zero-shot baseline's plain sentences (no schema enums to choose from)."""
-    goal = prompt.split(":", 1)[1].splitlines()[0].strip() if ":" in prompt else prompt[:40]
+    tagged = re.search(r"<goal>(.*?)</goal>", prompt, re.DOTALL)
+    goal = tagged.group(1).strip() if tagged else prompt[:40]
     krs = [f"Improve {goal[:40]}", "Increase sales by 20%", "Launch a new campaign"]
     return json.dumps({"objectives": [{"title": f"Achieve: {goal[:60]}", "key_results": krs}]})
 
@@ -72,7 +75,7 @@ class ScriptedDraftModel(BaseChatModel):
     def _generate(
         self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
     ) -> ChatResult:
-        delay = float(os.environ.get("OKR_FAKE_DELAY", "0") or 0)  # to test slow models: progress, kills
+        delay = config.settings().fake_delay  # to test slow models: progress, kills
         if delay:
             time.sleep(delay)
         prompt = "\n".join(str(m.content) for m in messages)

@@ -123,6 +123,7 @@ def analyse(text: str, lang: Language) -> TextFeatures:
     facts.has_baseline = facts.has_baseline or bool(lang.baseline_words.search(masked))
     masked, found = _consume(lang.timeframe, masked)
     facts.has_timeframe = bool(found)
+    masked, _ = _consume(lang.not_targets, masked)  # 3rd, v2, [P0], a checkbox: not targets
     masked, cs = _consume(lang.placeholder_cs, masked)
     masked, ci = _consume(lang.placeholder, masked)
     facts.has_placeholder = bool(cs or ci)

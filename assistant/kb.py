@@ -7,13 +7,13 @@ OKRs to the library are not the people who wrote the loader.
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from assistant import config
 from assistant.domain import Example, LabelledItem
 from assistant.resources import data_dir
 
@@ -24,14 +24,12 @@ class LibraryError(ValueError):
 
 def kb_dir() -> Path:
     """Where the shipped library lives: $OKR_KB_DIR, else the packaged `examples_kb/`."""
-    return Path(os.environ.get("OKR_KB_DIR") or data_dir("examples_kb"))
+    return config.settings().kb_dir or data_dir("examples_kb")
 
 
 def user_kb_dir() -> Path:
     """Where `okr kb add` keeps a company's own past OKRs."""
-    from assistant.local_model import home
-
-    return home() / "kb"
+    return config.settings().home_dir / "kb"
 
 
 def library_dirs() -> list[Path]:
@@ -42,17 +40,44 @@ def library_dirs() -> list[Path]:
     return dirs
 
 
+class LibraryWarning(UserWarning):
+    """A user library file that was skipped; the message names the file and the fix."""
+
+
 def load_all() -> tuple[Example, ...]:
-    """Examples from every library folder, ids unique across all of them."""
+    """Examples from every library folder, ids unique across all of them. A broken file of the
+    user's own is skipped with a LibraryWarning, so one bad `kb add` does not stop drafting; the
+    shipped library must load."""
     out: list[Example] = []
     seen: set[str] = set()
     for folder in library_dirs():
-        for ex in load(str(folder))[0]:
+        for ex in _load_folder(folder, strict=folder == kb_dir()):
             if ex.id in seen:
-                raise LibraryError(f"{folder}: duplicate id {ex.id!r}")
+                if folder == kb_dir():
+                    raise LibraryError(f"{folder}: duplicate id {ex.id!r}")
+                _skip(f"{folder}: duplicate id {ex.id!r}; remove one with `okr kb remove`")
+                continue
             seen.add(ex.id)
             out.append(ex)
     return tuple(out)
+
+
+def _load_folder(folder: Path, strict: bool) -> tuple[Example, ...]:
+    if strict:
+        return load(str(folder))[0]
+    found: list[Example] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            found += load_file(path)[0]
+        except (LibraryError, OSError, UnicodeDecodeError) as exc:
+            _skip(f"{path}: skipped ({exc}); fix it or remove it with `okr kb remove {path.stem}`")
+    return tuple(found)
+
+
+def _skip(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, LibraryWarning, stacklevel=3)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -142,24 +167,76 @@ def content_hash(directory: str | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path, int]:
-    """Store a company's own OKR set as library examples (the formats `okr check` reads)."""
-    import re
+def _signature(objective: str, key_results: list[str]) -> str:
+    """The same objective and key results, whatever the file or spacing: a duplicate."""
+    words = [" ".join(t.casefold().split()) for t in (objective, *sorted(key_results))]
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()
 
-    import yaml as _yaml
+
+def user_files() -> list[tuple[Path, list[Example]]]:
+    """The user's own library files and their examples (a broken file has none)."""
+    folder = user_kb_dir()
+    if not folder.is_dir():
+        return []
+    return [(path, list(_load_folder_file(path))) for path in sorted(folder.glob("*.yaml"))]
+
+
+def _load_folder_file(path: Path) -> list[Example]:
+    try:
+        return load_file(path)[0]
+    except (LibraryError, OSError, UnicodeDecodeError):
+        return []
+
+
+def _free_stem(folder: Path, stem: str) -> str:
+    """`stem`, or `stem-2`, `stem-3`... so a second file never overwrites the first."""
+    taken = {p.stem for p in folder.glob("*.yaml")}
+    n, candidate = 1, stem
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write beside, then rename: a crash never leaves a half-written library file."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path | None, int, int]:
+    """Store a company's own OKR set as library examples (the formats `okr check` reads).
+    Returns (file written or None, examples added, duplicates skipped): an objective already in
+    the user's library with the same key results is not added twice."""
+    import re
 
     from assistant import languages
     from assistant.validator import language_of
 
     lang = okr.language if okr.language in languages.available() else language_of(okr)
-    stem = re.sub(r"[^\w-]+", "-", Path(source).stem).strip("-").lower() or "okrs"
     folder = user_kb_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    examples = []
-    for n, obj in enumerate(okr.objectives, 1):
+    known = {_signature(e.objective, [k.text for k in e.key_results]) for _, exs in user_files() for e in exs}
+    stem = _free_stem(folder, re.sub(r"[^\w-]+", "-", Path(source).stem).strip("-").lower() or "okrs")
+    examples, duplicates = [], 0
+    for obj in okr.objectives:
         if not obj.title or not obj.key_results:
             continue
-        ident = f"user-{stem}-{n}"
+        signature = _signature(obj.title, [kr.text for kr in obj.key_results])
+        if signature in known:
+            duplicates += 1
+            continue
+        known.add(signature)
+        ident = f"user-{stem}-{len(examples) + 1}"
         examples.append(
             {
                 "id": ident,
@@ -170,8 +247,10 @@ def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path,
                 "key_results": [{"text": kr.text, "en": kr.text} for kr in obj.key_results],
             }
         )
-    if not examples:
+    if not examples and not duplicates:
         raise LibraryError(f"{source}: no objective with key results to add")
+    if not examples:
+        return None, 0, duplicates
     path = folder / f"{stem}.yaml"
     data = {
         "source": Path(source).name,
@@ -179,6 +258,18 @@ def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path,
         "title": f"added with okr kb add from {source}",
         "examples": examples,
     }
-    path.write_text(_yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     load.cache_clear()
-    return path, len(examples)
+    return path, len(examples), duplicates
+
+
+def remove_user_file(name: str) -> Path:
+    """Delete one of the user's library files by name (`our-okrs` or `our-okrs.yaml`)."""
+    folder = user_kb_dir()
+    path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+    if path.parent != folder or not path.is_file():
+        names = ", ".join(p.stem for p, _ in user_files()) or "none yet"
+        raise LibraryError(f"{name}: not in your library ({folder}); files: {names}")
+    path.unlink()
+    load.cache_clear()
+    return path

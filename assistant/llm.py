@@ -6,30 +6,23 @@ Backends
 - `fake`: a deterministic scripted model for tests and demos; never the default.
 Both real backends are a `ChatOpenAI`: the embedded default and production take the same path.
 
-Settings: command-line flags > environment (OKR_LLM, OKR_MODEL, OPENAI_API_KEY, OPENAI_BASE_URL,
-OKR_*) > config file ($OKR_CONFIG or ~/.config/okr-assistant/config.toml) > defaults.
+Settings come from `assistant.config` (flags > environment > config file > defaults).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ValidationError
+
+from assistant import config
+from assistant.config import Settings
+from assistant.redact import redact
 
 T = TypeVar("T", bound=BaseModel)
-Backend = Literal["local", "openai", "fake"]
-Structured = Literal["auto", "json_schema", "function_calling", "json_object_schema"]
 
 
 class LLMError(RuntimeError):
@@ -42,76 +35,23 @@ class ReplyError(LLMError):
     usage: dict | None = None  # tokens the failed answer cost, so retries are counted too
 
 
-def config_file() -> Path:
-    return Path(os.environ.get("OKR_CONFIG") or Path.home() / ".config" / "okr-assistant" / "config.toml")
-
-
-class Settings(BaseSettings):
-    """Which model to use and how. Flags are passed as init arguments and win over everything."""
-
-    model_config = SettingsConfigDict(env_prefix="OKR_", extra="ignore", populate_by_name=True)
-
-    llm: Backend = Field(default="local", description="local, openai or fake")
-    model: str | None = Field(default=None, description="model name for the openai backend")
-    base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("OKR_BASE_URL", "OPENAI_BASE_URL", "base_url")
-    )
-    api_key: str | None = Field(
-        default=None, validation_alias=AliasChoices("OKR_API_KEY", "OPENAI_API_KEY", "api_key")
-    )
-    timeout: float = Field(default=300.0, description="seconds to wait for one model reply")
-    max_retries: int = Field(default=2, description="client retries on 429/5xx (0 for the local server)")
-    temperature: float = 0.2
-    structured: Structured = Field(default="auto", description="how to ask for structured output")
-    threads: int | None = Field(default=None, description="CPU threads for the local model")
-    max_tokens: int = 1200
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file())
-
-    @property
-    def method(self) -> Structured:
-        """llama.cpp's server constrains output with json_object + schema; elsewhere use tools."""
-        if self.structured != "auto":
-            return self.structured
-        return "function_calling" if self.llm == "openai" else "json_object_schema"
-
-    def check(self) -> None:
-        """Configuration mistakes found before any work starts."""
-        if self.llm == "openai" and not self.api_key and not self.base_url:
-            raise LLMError(
-                "OKR_LLM=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)"
-            )
-
-    def describe(self) -> str:
-        """What is in use, for people: never includes the API key."""
-        if self.llm == "local":
-            from assistant.local_model import MODEL_NAME
-
-            return MODEL_NAME
-        if self.llm == "fake":
-            return "fake (scripted test model)"
-        return f"{self.model or 'gpt-4o-mini'} via {self.base_url or 'api.openai.com'}"
-
-
 def load_settings(**flags: Any) -> Settings:
-    """Settings with command-line flags on top; None flags mean 'not given'."""
-    given = {k: v for k, v in flags.items() if v is not None}
+    """Settings with command-line flags on top (None means 'not given'), checked for the
+    configuration mistakes that would otherwise surface only after the work has started."""
     try:
-        settings = Settings(**given)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise LLMError(f"bad setting {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-    settings.check()
+        settings = config.settings(**flags)
+    except config.SettingsError as exc:
+        raise LLMError(str(exc)) from None
+    check(settings)
     return settings
+
+
+def check(settings: Settings) -> None:
+    """Configuration mistakes found before any work starts."""
+    if settings.llm == "openai" and not settings.api_key and not settings.base_url:
+        raise LLMError(
+            "OKR_LLM=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)"
+        )
 
 
 def chat_model(settings: Settings, progress=None):
@@ -138,7 +78,7 @@ def chat_model(settings: Settings, progress=None):
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
         )
-    settings.check()
+    check(settings)
     return ChatOpenAI(
         base_url=settings.base_url,
         api_key=settings.api_key or "not-needed",
@@ -180,7 +120,11 @@ def _translate(exc: Exception, settings: Settings) -> LLMError | None:
         import openai
     except ImportError:  # pragma: no cover - openai is installed with the draft extra
         return None
-    where = settings.base_url or ("the local model server" if settings.llm == "local" else "api.openai.com")
+    # Every line below is shown to people: credentials in the URL and keys echoed in bodies masked.
+    where = redact(
+        settings.base_url or ("the local model server" if settings.llm == "local" else "api.openai.com"),
+        secrets=[settings.api_key],
+    )
     if isinstance(exc, openai.APITimeoutError):
         return LLMError(
             f"the model at {where} did not answer within {settings.timeout:.0f}s; raise OKR_TIMEOUT or use a faster model"
@@ -196,7 +140,8 @@ def _translate(exc: Exception, settings: Settings) -> LLMError | None:
             f"rate limited by {where} after {settings.max_retries} retries; lower --workers or retry later"
         )
     if isinstance(exc, openai.APIStatusError):
-        return LLMError(f"the model server at {where} answered HTTP {exc.status_code}: {str(exc)[:160]}")
+        body = " ".join(redact(str(exc), secrets=[settings.api_key]).split())  # redact before cutting
+        return LLMError(f"the model server at {where} answered HTTP {exc.status_code}: {body[:160]}")
     return None
 
 

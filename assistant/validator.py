@@ -289,7 +289,10 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
         found, kr_hits = _check_objective(i, obj, lang, okr.cycle, seen, okr.goal)
         findings += found
         hits += kr_hits
-    structural = [f for f in findings if f.key_result is None]
+    # The set's shape: objective and set findings, and key results that repeat one another.
+    structural = [
+        f for f in findings if f.key_result is None or rule_by_id()[f.rule].dimension == "structure"
+    ]
     subs = _score(hits, structural)
     total = round(sum(getattr(subs, k) * w for k, w in WEIGHTS.items()) / sum(WEIGHTS.values()))
     counts = {s.value + "s": sum(1 for f in findings if f.severity == s) for s in Severity}

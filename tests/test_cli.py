@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli import COMMANDS, build_parser, main
 
 SAMPLES = Path(__file__).parent / "data"
 
@@ -90,3 +90,24 @@ def test_check_imports_nothing_heavy(tmp_path):
 def test_help_lists_commands():
     res = run("--help")
     assert res.returncode == 0 and "check" in res.stdout
+
+
+def test_check_loads_no_other_command():
+    code = (
+        "import sys; from assistant.cli import main; main(['check', sys.argv[1]]);"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(('assistant.cli.', 'rich'))), file=sys.stderr)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(SAMPLES / "en.md")], capture_output=True, text=True, timeout=60
+    )
+    assert "LOADED ['assistant.cli.check', 'assistant.cli.common', 'assistant.cli.report']" in res.stderr
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_parsed_alone_has_the_same_help(name, capsys):
+    def help_of(parser):
+        with pytest.raises(SystemExit):
+            parser.parse_args([name, "--help"])
+        return capsys.readouterr().out
+
+    assert help_of(build_parser(name)) == help_of(build_parser())

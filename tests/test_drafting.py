@@ -7,9 +7,9 @@ import pytest
 from fakes import ListCatalogue, ListIndex, pick, scripted, selection
 
 from assistant import catalogue
+from assistant.config import Settings
 from assistant.domain import BaselineSource, OKRSet
 from assistant.drafting import Drafter, DraftError, default_cycle, parse_request
-from assistant.llm import Settings
 
 METRICS = [
     "online_conversion_rate",
@@ -242,3 +242,14 @@ def test_unreachable_server_is_one_line():
 )
 def test_default_cycle_is_the_quarter_being_planned(today, cycle):
     assert default_cycle(today) == cycle
+
+
+def test_prompts_render_strictly():
+    from assistant.drafting import render
+
+    text = render("baseline_user", goal="Grow online sales", n_objectives=1, language_name="English")
+    assert "Grow online sales" in text and "{" not in text.replace("{{", "")
+    with pytest.raises(ValueError, match=r"missing \['language_name'\]"):
+        render("baseline_user", goal="x", n_objectives=1)
+    with pytest.raises(ValueError, match=r"unused \['colour'\]"):
+        render("baseline_user", goal="x", n_objectives=1, language_name="English", colour="red")

@@ -95,3 +95,41 @@ def test_content_hash_changes_with_the_library(tmp_path):
     before = kb.content_hash(str(tmp_path))
     (tmp_path / "a.yaml").write_text("language: pl\nexamples: []\n", encoding="utf-8")
     assert kb.content_hash(str(tmp_path)) != before
+
+
+def _okr(*objectives):
+    from assistant.domain import KeyResult, Objective, OKRSet
+
+    return OKRSet(
+        objectives=[Objective(title=t, key_results=[KeyResult(text=k) for k in krs]) for t, krs in objectives]
+    )
+
+
+SET_A = ("Win the Italian market", ["Raise monthly orders from 300 to 450 by 31 March 2027"])
+SET_B = ("Keep customers longer", ["Cut monthly churn from 4% to 3% by 31 March 2027"])
+
+
+def test_kb_add_never_overwrites_and_never_adds_twice(tmp_path, monkeypatch):
+    monkeypatch.setenv("OKR_HOME", str(tmp_path))
+    first, n1, dup1 = kb.save_user_examples(_okr(SET_A), "our okrs.md")
+    second, n2, dup2 = kb.save_user_examples(_okr(SET_B), "our-okrs.txt")  # same stem, other content
+    assert first != second and first.exists() and second.exists()
+    assert (n1, dup1, n2, dup2) == (1, 0, 1, 0)
+    again, n3, dup3 = kb.save_user_examples(_okr(SET_A, SET_B), "copy.md")
+    assert (again, n3, dup3) == (None, 0, 2)  # the same content is not indexed twice
+    ids = [e.id for e in kb.load_all()]
+    assert len(ids) == len(set(ids))
+    assert sorted(p.stem for p, _ in kb.user_files()) == ["our-okrs", "our-okrs-2"]
+    assert kb.remove_user_file("our-okrs-2") == second and not second.exists()
+    with pytest.raises(kb.LibraryError, match=r"not in your library.*our-okrs"):
+        kb.remove_user_file("../../etc/passwd")
+
+
+def test_a_broken_user_file_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("OKR_HOME", str(tmp_path))
+    good, _, _ = kb.save_user_examples(_okr(SET_A), "good.md")
+    (good.parent / "half.yaml").write_text("language: en\nexamples:\n  - id: user-half-1\n    objective: [\n")
+    with pytest.warns(kb.LibraryWarning, match=r"half\.yaml: skipped .*okr kb remove half"):
+        examples = kb.load_all()
+    assert any(e.id.startswith("user-good") for e in examples)
+    assert len(examples) > 80  # the shipped library is all there

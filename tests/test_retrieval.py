@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import threading
 
 import chromadb
 import pytest
@@ -88,3 +89,32 @@ def test_collection_reopens_offline_in_a_new_process(index):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert res.returncode == 0, res.stderr[-500:]
     assert res.stdout.strip().startswith("m30-")
+
+
+def test_rebuild_is_built_aside_and_a_stale_reader_recovers(index, subset):
+    """A library change (kb add) builds a new collection beside the old one; a reader still
+    holding the old collection keeps answering after the old one is dropped."""
+    idx, _ = index
+    reader = ExampleIndex(client=idx.client, emb=idx.emb, examples=subset)
+    assert reader.search("newsletter opens", k=1)
+    smaller = subset[:3]
+    writers = [ExampleIndex(client=idx.client, emb=idx.emb, examples=smaller) for _ in range(2)]
+    assert writers[0].name == writers[1].name != reader.name  # named by content: no mixing
+    errors: list[Exception] = []
+
+    def build(w):
+        try:
+            w.build()
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(w,)) for w in writers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    names = {getattr(c, "name", c) for c in idx.client.list_collections()}
+    assert writers[0].name in names and reader.name not in names and not any("-tmp-" in n for n in names)
+    assert reader.search("newsletter opens", k=1)  # rebuilt its own collection on the next query
+    idx.build()

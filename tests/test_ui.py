@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fakes import ListCatalogue, ListIndex, pick, scripted, selection
 
+from assistant.config import Settings
 from assistant.drafting import Drafter
 from assistant.fake_llm import ScriptedDraftModel
-from assistant.llm import Settings
 from assistant.ui import ChatApp, from_table, render, table
 
 METRICS = [
@@ -44,8 +44,18 @@ def app():
     return ChatApp(settings, drafter)
 
 
+def last(turns):
+    """The final state of a streamed turn."""
+    *_, final = turns
+    return final
+
+
+def say(app, message, history=(), state=None, n=3, cycle="", lang="auto", **kw):
+    return last(app.respond(message, list(history), state, "", lang, n, cycle, **kw))
+
+
 def first_turn(app, goal="Vogliamo vendere di più online", n=3):
-    return app.respond(goal, [], None, "", "auto", n, "2027-Q1")
+    return say(app, goal, n=n, cycle="2027-Q1")
 
 
 def test_goal_then_refinements():
@@ -64,19 +74,21 @@ def test_goal_then_refinements():
         settings, index=ListIndex(), chat=scripted(three, two, more), catalogue_index=catalogue_stub()
     )
     app = ChatApp(settings, drafter)
-    history, state, view, sources, _grid, box = first_turn(app)
+    history, state, view, sources, _grid, box, pending = first_turn(app)
     assert state["okr_set"]["language"] == "it" and len(state["okr_set"]["objectives"]) == 3
-    assert view.count('class="okr-card objective"') == 3 and "Score" in view and box == ""
+    assert (
+        view.count('class="okr-card objective"') == 3 and "Quality" in view and box == "" and pending is None
+    )
     assert "Inspired by" not in sources and "**" in sources  # library examples with their source
-    history, state, view, *_ = app.respond("only two objectives", history, state, "", "auto", 3, "")
+    history, state, view, *_ = say(app, "only two objectives", history, state)
     assert len(state["okr_set"]["objectives"]) == 2 and view.count('class="okr-card objective"') == 2
-    history, state, view, *_ = app.respond("add a key result about churn", history, state, "", "auto", 3, "")
+    history, state, view, *_ = say(app, "add a key result about churn", history, state)
     assert len(state["okr_set"]["objectives"][0]["key_results"]) == 4
     assert [m["role"] for m in history] == ["user", "assistant"] * 3
 
 
 def test_findings_are_shown_inline_with_their_severity(app):
-    _, state, view, _, grid, _ = first_turn(app, n=1)
+    _, state, view, _, grid, *_ = first_turn(app, n=1)
     assert "(assumed: confirm)" in view  # the baselines are estimates: said next to each one
     grid[1][1] = grid[0][1]
     _, view = app.edited(grid, state)
@@ -84,7 +96,7 @@ def test_findings_are_shown_inline_with_their_severity(app):
 
 
 def test_direct_edit_revalidates(app):
-    _, state, _, _, grid, _ = first_turn(app, n=1)
+    _, state, _, _, grid, *_ = first_turn(app, n=1)
     grid[0][1] = "Increase brand awareness"
     state2, view = app.edited(grid, state)
     assert state2["validation"]["passed"] is False
@@ -95,16 +107,19 @@ def test_exports(app, tmp_path):
     _, state, *_ = first_turn(app, n=1)
     md, js, csv = (Path(app.export(state, f)).read_text(encoding="utf-8") for f in ("md", "json", "csv"))
     assert md.startswith("# OKRs: Vogliamo vendere di più online") and '"okr_set"' in js
-    assert csv.splitlines()[0].startswith("objective,key_result,metric,baseline,target")
+    header = csv.splitlines()[0]
+    assert header.startswith("\ufeffgoal_id,cycle,team,objective_id,objective,key_result_id,key_result")
+    assert "owner,confidence" in header
     assert app.export(None, "md") is None
 
 
 def test_errors_are_friendly_and_the_app_keeps_working(app):
-    history, state, *_ = app.respond("x" * 2100, [], None, "", "auto", 3, "")
+    history, state, _, _, _, box, pending = say(app, "x" * 2100)
     assert state is None and history[-1]["content"].startswith("⚠️") and "2,000" in history[-1]["content"]
-    history, state, *_ = app.respond("Grow online sales", history, None, "", "xx", 3, "")
+    assert box == "x" * 2100 and pending["retry"]  # the typed text is kept, a retry is offered
+    history, state, *_ = say(app, "Grow online sales", history, lang="xx")
     assert state is None and "⚠️" in history[-1]["content"]
-    history, state, *_ = app.respond("Grow online sales", history, None, "", "auto", 1, "")
+    history, state, *_ = say(app, "Grow online sales", history, n=1)
     assert state is not None
 
 
@@ -152,3 +167,93 @@ def test_twenty_concurrent_draft_calls_on_a_running_app(small_home, monkeypatch)
         assert all(r["okr_set"]["objectives"][0]["key_results"] for r in results)
     finally:
         demo.close()
+
+
+def test_a_turn_streams_the_message_first_then_stages_then_the_draft(app):
+    turns = list(app.respond("Grow online sales", [], None, "", "auto", 1, "2027-Q1"))
+    first = turns[0][0]
+    assert first[0] == {"role": "user", "content": "Grow online sales"}  # echoed at once
+    assert first[-1]["content"].startswith("⏳")
+    stages = [t[0][-1]["content"] for t in turns[1:-1]]
+    assert any("retriev" in s.lower() for s in stages) and any("choos" in s.lower() for s in stages)
+    final = turns[-1]
+    assert final[1] is not None and final[0][-1]["content"].startswith("Here is a draft")
+
+
+def test_a_new_goal_after_a_draft_is_asked_not_silently_refined(app):
+    history, state, *_ = first_turn(app, n=1)
+    history, state2, _, _, _, box, pending = say(app, "Reduce churn in our mobile app", history, state)
+    assert state2 == state and pending == {"message": "Reduce churn in our mobile app", "ask": True}
+    assert "new goal" in history[-1]["content"] and box == ""
+    history, state3, *_ = say(app, pending["message"], history, state2, mode="new", echo=False)
+    assert state3["okr_set"]["goal"] == "Reduce churn in our mobile app"
+    assert [m["role"] for m in history] == ["user", "assistant", "user", "assistant", "assistant"]
+
+
+def test_every_refine_reply_says_what_changed():
+    first = selection(pick(OBJECTIVES[0], *[(m, 10, 20) for m in METRICS[:3]]))
+    bolder = selection(pick(OBJECTIVES[0], (METRICS[0], 10, 30), *[(m, 10, 20) for m in METRICS[1:3]]))
+    settings = Settings(llm="fake")
+    drafter = Drafter(
+        settings, index=ListIndex(), chat=scripted(first, bolder), catalogue_index=catalogue_stub()
+    )
+    app = ChatApp(settings, drafter)
+    history, state, *_ = say(app, "Grow online sales", n=1, cycle="2027-Q1")
+    history, state, *_ = say(app, "make KR 1 more ambitious", history, state, n=1)
+    reply = history[-1]["content"]
+    assert reply.startswith("Changed:") and "O1 KR1: target 30 (was 20)" in reply
+
+
+def test_intent():
+    from assistant.chat import intent
+
+    assert intent("Reduce churn in our mobile app", has_draft=False) == "new"
+    for change in (
+        "make KR 2 more ambitious",
+        "in Polish",
+        "po polsku",
+        "aggiungi un KR sul churn",
+        "nur zwei Ziele",
+    ):
+        assert intent(change, has_draft=True) == "refine", change
+    for goal in (
+        "Reduce churn in our mobile app",
+        "Vogliamo vendere di più online",
+        "Chcemy więcej klientów",
+    ):
+        assert intent(goal, has_draft=True) == "ask", goal
+
+
+def test_persian_is_right_to_left_with_numbers_isolated(app):
+    _, state, view, *_ = say(app, "می‌خواهیم فروش آنلاین را افزایش دهیم", n=1, cycle="2027-Q1")
+    assert state["okr_set"]["language"] == "fa"
+    assert 'dir="rtl"' in view and '<bdi dir="ltr">' in view
+
+
+def test_findings_say_where_first_and_keep_rule_ids_on_hover(app):
+    _, state, _, _, grid, *_ = first_turn(app, n=1)
+    grid[0][1] = "Increase brand awareness"
+    _, view = app.edited(grid, state)
+    finding = view[view.index('data-rule="kr.no-number"') :]
+    assert 'title="error · rule kr.no-number"' in finding
+    assert finding.index("O1 KR1") < finding.index("Increase brand awareness")
+
+
+def test_downloads_have_names_that_say_what_they_are(app):
+    _, state, *_ = first_turn(app, n=1)
+    assert Path(app.export(state, "csv")).name == "okrs-vogliamo-vendere-di-più-online-2027-Q1.csv"
+    app.close()
+    assert not app.exports.exists()
+
+
+def test_check_your_okrs_tab_shows_the_tree_read_and_the_findings(tmp_path):
+    from assistant.ui import check_document
+
+    pasted = "# OKRs 2027 Q1\n\n## Grow the community\n\n- [ ] Grow contributors from 120 to 200\n- [x] Publish the guide\n"
+    view = check_document(pasted, None)
+    assert 'id="okr-structure"' in view and "cycle 2027-Q1" in view and "[x] Publish the guide" in view
+    assert 'data-rule="kr.placeholder"' not in view and 'data-rule="kr.no-number"' in view
+    doc = Path(__file__).parent / "data" / "documents" / "objetivos-marketing.csv"
+    assert "Conseguir más clientes desde el blog" in check_document("", str(doc))
+    assert "⚠️" in check_document("just some prose without any structure at all", None)
+    assert "Paste your OKRs" in check_document("", None)

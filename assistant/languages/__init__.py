@@ -160,6 +160,8 @@ class Language:
         self.kr_templates: dict[str, str] = data.get("kr_templates", {})
         self.compose: dict = data.get("compose", {})  # how drafted sentences are written (compose.py)
         self.script: str = data.get("script", "latin")
+        self.direction: str = data.get("direction", "ltr")  # "rtl" for Persian: the chat sets dir=
+        self.chat_instructions = [str(w).casefold() for w in data.get("chat_instructions", [])]
         self.letters = set(data.get("letters", "") or "")
         self.letter_weight = float(data.get("letter_weight", 0) or 0)
 
@@ -204,6 +206,16 @@ class Language:
     @cached_property
     def service_level(self) -> re.Pattern:
         return _compile(self._data.get("service_level", []))
+
+    @cached_property
+    def not_targets(self) -> re.Pattern:
+        """Numbers that are never targets: checkboxes, priority tags, versions, ordinals (3rd, 2°)."""
+        return _compile(self._common.get("not_targets", []) + self._data.get("not_targets", []))
+
+    @property
+    def documents(self) -> dict:
+        """How this language names the parts of an OKR document: columns, section words, cycles."""
+        return self._data.get("documents", {}) or {}
 
     @cached_property
     def placeholder_cs(self) -> re.Pattern:
@@ -279,6 +291,11 @@ class Language:
     @cached_property
     def kpi_ceiling(self) -> re.Pattern:
         return re.compile(_alt(self._data.get("kpi", {}).get("ceilings", []), prefix=False), re.IGNORECASE)
+
+
+def common_documents() -> dict:
+    """The language-independent part of reading documents (common.yaml: cycles, tags, owners)."""
+    return _common().get("documents", {}) or {}
 
 
 @cache
