@@ -19,7 +19,6 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from assistant import sheets
 from assistant.domain import KeyResult, Objective
 from assistant.reading import (
     Builder,
@@ -44,6 +43,13 @@ _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SENTENCES = re.compile(r"[.!?]\s+[A-ZÀ-Ý]")
 _TRAILING_NAMES = re.compile(r"\(([^()]{2,60})\)\s*(?:\*\*|__)?(?:\s*\|)*\s*$")
+
+
+def _sheets():
+    """The table reader, imported when a document has a table: most documents are lists."""
+    from assistant import sheets
+
+    return sheets
 
 
 @dataclass
@@ -157,7 +163,7 @@ class Outline:
             if line.kind == "table":
                 rows = [(t.no, t.body) for t in self._run(n, "table")]
                 if not self._skipping():
-                    sheets.read_table(rows, self.b, self.owners)
+                    _sheets().read_table(rows, self.b, self.owners)
                     self.list = _List()
                 n += len(rows)
                 continue

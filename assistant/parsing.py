@@ -177,10 +177,14 @@ def read_document(
 
 
 def _read_document_text(text: str, name: str, fmt: str) -> list[OKRSet]:
-    from assistant.outline import read_outline
-    from assistant.sheets import read_csv
+    if fmt == "csv":
+        from assistant.sheets import read_csv
 
-    builder = read_csv(text, name) if fmt == "csv" else read_outline(text)
+        builder = read_csv(text, name)
+    else:
+        from assistant.outline import read_outline
+
+        builder = read_outline(text)
     sets = builder.finish()
     objectives = sum(len(s.objectives) for s in sets)
     results = sum(len(o.key_results) for s in sets for o in s.objectives)
@@ -295,10 +299,11 @@ def read(path: str) -> tuple[str, str]:
             f"{name}: over {MAX_BYTES // 1_000_000} MB; an OKR document is far smaller: split it, or check "
             "that this is the right file"
         )
-    from assistant.sheets import is_xlsx, xlsx_to_csv
+    if name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":  # a zip: maybe a workbook
+        from assistant.sheets import is_xlsx, xlsx_to_csv
 
-    if is_xlsx(data, name):
-        return xlsx_to_csv(data, name), name
+        if is_xlsx(data, name):
+            return xlsx_to_csv(data, name), name
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file; give JSON, YAML, Markdown or plain text")
     try:

@@ -151,3 +151,18 @@ def test_unknown_language_names_the_available_ones():
 def test_short_goals_are_detected_in_their_language(text, code):
     """Short goals without diacritics used to fall back to English (and got drafted in English)."""
     assert languages.detect(text) == code
+
+
+def test_language_files_are_cached_by_content_and_never_stale(tmp_path):
+    import yaml
+
+    from assistant.languages import _load
+
+    path = tmp_path / "xx.yaml"
+    path.write_text("code: xx\nmonths: {1: uno}\nwords: [a, b]\n", encoding="utf-8")
+    first = _load(path)
+    assert first == yaml.safe_load(path.read_text()) and list((tmp_path / "__pycache__").glob("xx.*"))
+    assert _load(path) == first  # from the cached copy
+    path.write_text("code: xx\nwords: [c]\n", encoding="utf-8")
+    assert _load(path) == {"code": "xx", "words": ["c"]}  # new content, new copy
+    assert len(list((tmp_path / "__pycache__").glob("xx.*"))) == 1  # the old copy is gone
