@@ -81,6 +81,10 @@ def _from_data(data: object, name: str) -> OKRSet:
         ) from None
 
 
+def _too_deep(name: str) -> InputError:
+    return InputError(f"{name}: nested too deeply to read; objectives hold key results, no deeper")
+
+
 def parse_json(text: str, name: str = "<stdin>") -> OKRSet:
     try:
         data = json.loads(text)
@@ -89,9 +93,7 @@ def parse_json(text: str, name: str = "<stdin>") -> OKRSet:
     except ValueError as exc:  # a number with thousands of digits
         raise InputError(f"{name}: a number in it is too long to read ({exc}); shorten it") from None
     except RecursionError:
-        raise InputError(
-            f"{name}: nested too deeply to read; objectives hold key results, no deeper"
-        ) from None
+        raise _too_deep(name) from None
     return _from_data(data, name)
 
 
@@ -103,9 +105,7 @@ def parse_yaml(text: str, name: str = "<stdin>") -> OKRSet:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         raise InputError(f"{name}{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:
-        raise InputError(
-            f"{name}: nested too deeply to read; objectives hold key results, no deeper"
-        ) from None
+        raise _too_deep(name) from None
     return _from_data(data, name)
 
 

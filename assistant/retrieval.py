@@ -198,23 +198,27 @@ class _ChromaIndex:
         digest, final = self._hash(), self.name
         collection = None if force else self._get(final, digest)
         if collection is None or collection.count() != len(ids):
-            collection = self._build_aside(final, digest, texts, metas, ids)
+            collection = self._build_aside(final, digest, texts, metas, ids, force)
             self._drop_stale(final)
         self._store = self._vectorstore(collection)
         return collection.count()
 
-    def _build_aside(self, final: str, digest: str, texts: list, metas: list, ids: list):
+    def _build_aside(self, final: str, digest: str, texts: list, metas: list, ids: list, force: bool):
         from chromadb.errors import ChromaError
 
         temp = f"{final}-tmp-{os.getpid()}-{threading.get_ident()}"
         collection = self.client.create_collection(temp, **self._options(digest))
         collection.add(ids=ids, documents=texts, metadatas=metas, embeddings=self.emb.embed_documents(texts))
-        stale = self._get(final, digest)
-        if stale is not None:  # forced, or a half-built copy: replace it
-            self.client.delete_collection(final)
+        done = self._get(final, digest)
+        if done is not None and not force and done.count() == len(ids):
+            self.client.delete_collection(temp)  # another process finished the same build first
+            return done
+        if done is not None:  # forced, or a copy left half-built by a crash: replace it
+            with contextlib.suppress(ChromaError):
+                self.client.delete_collection(final)
         try:
             collection.modify(name=final)
-        except ChromaError:  # another process finished the same build first: use theirs
+        except ChromaError:  # another process renamed its copy in between: use theirs
             self.client.delete_collection(temp)
             collection = self._get(final, digest)
             if collection is None:
