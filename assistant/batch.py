@@ -171,6 +171,9 @@ def _delimiter_name(delimiter: str) -> str:
     return {"\t": "a tab", ",": "a comma", ";": "a semicolon", "|": "a bar"}.get(delimiter, repr(delimiter))
 
 
+MAX_INPUT_BYTES = 50_000_000  # ~100,000 goals: a bigger job is better split into several runs
+
+
 def read_items(
     path: Path,
     column: str = "goal",
@@ -181,6 +184,10 @@ def read_items(
     """Input rows as BatchItems (ids from the id column, else the line number) and notes for people."""
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
+    if path.is_file() and path.stat().st_size > MAX_INPUT_BYTES:
+        raise BatchInputError(
+            f"{path}: over {MAX_INPUT_BYTES // 1_000_000} MB; split it into several files and run each"
+        )
     text, note = decode(path.read_bytes(), path.name)
     notes = [note] if note else []
     kind = _kind(path, text)

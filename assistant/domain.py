@@ -303,7 +303,7 @@ class DraftRequest(DomainModel):
     """What a person asks for. Validated here so the CLI, the web chat and batch mode agree."""
 
     goal: str = Field(min_length=1, max_length=2000)
-    team: str | None = None
+    team: str | None = Field(default=None, max_length=80)
     language: str = "auto"
     n_objectives: int = Field(default=1, ge=1, le=5)
     cycle: str | None = None

@@ -57,6 +57,9 @@ UNIT_WORDS = {
 }
 
 
+MAX_INSTRUCTION = 1000  # a change to a draft is a sentence or two, not a document
+
+
 class DraftError(RuntimeError):
     """Drafting could not produce a result; the message is one line for people."""
 
@@ -135,6 +138,9 @@ def parse_request(**fields) -> DraftRequest:
             raise DraftError(
                 'the goal is empty; say what you want to achieve, e.g. okr draft "Grow online sales"'
             ) from None
+        if err["type"] == "string_too_long":
+            limit = err.get("ctx", {}).get("max_length")
+            raise DraftError(f"the {where} is over {limit:,} characters; shorten it") from None
         raise DraftError(f"{where}: {err['msg']}") from None
 
 
@@ -338,6 +344,10 @@ class Drafter:
         if not instruction:
             raise DraftError(
                 "say what to change, e.g. 'make KR 2 more ambitious' or 'add a key result about churn'"
+            )
+        if len(instruction) > MAX_INSTRUCTION:
+            raise DraftError(
+                f"the change asked for is over {MAX_INSTRUCTION:,} characters; say it in a sentence"
             )
         try:
             return self._refine(current, instruction, examples or [])

@@ -556,6 +556,33 @@ def build(app: ChatApp, concurrency: int = 2):
     return demo
 
 
+class Login:
+    """Basic auth for the web chat that resists guessing: passwords compared in constant time, and
+    after 5 wrong tries in a minute every login waits out the rest of that minute."""
+
+    def __init__(self, user: str, password: str, tries: int = 5, window_s: float = 60.0):
+        self.user, self.password = user, password
+        self.tries, self.window_s = tries, window_s
+        self._failures: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        import hmac
+        import time
+
+        now = time.monotonic()
+        with self._lock:
+            self._failures = [t for t in self._failures if now - t < self.window_s]
+            if len(self._failures) >= self.tries:
+                return False  # locked out for now, even with the right password
+            ok = hmac.compare_digest(user.encode(), self.user.encode()) & hmac.compare_digest(
+                password.encode(), self.password.encode()
+            )
+            if not ok:
+                self._failures.append(now)
+            return ok
+
+
 def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
@@ -572,7 +599,7 @@ def launch(
         user, _, password = auth.partition(":")
         if not user or not password:
             raise ValueError("--auth must be user:password")
-        credentials = (user, password)
+        credentials = Login(user, password)
     concurrency = concurrency or (1 if settings.llm == "local" else 4)
     app = ChatApp(settings)
     atexit.register(app.close)  # downloads live in a temporary folder: gone when the server stops

@@ -6,13 +6,14 @@ are built here:
 
 key results  has_quantity text_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
              target target_field direction direction_conflict is_activity is_kpi timebound
-             baseline_source duplicate_of text
+             baseline_source duplicate_of bad_number text
 objectives   has_quantity content_words words has_verb is_bau kr_count duplicate_of text
 set          objective_count
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -181,6 +182,11 @@ def _catalogue_polarity() -> dict[str, str]:
         return {}
 
 
+def _usable(value: float) -> bool:
+    """A number a person could aim at: not NaN, not infinite, not beyond a trillion."""
+    return math.isfinite(value) and abs(value) < 1e12
+
+
 def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> dict:
     facts = feats.facts()
     baseline = kr.baseline if kr.baseline is not None else feats.baseline
@@ -202,6 +208,9 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
         timebound=feats.has_timeframe or bool(kr.deadline) or context_timebound,
         baseline_source=kr.baseline_source.value if kr.baseline_source else None,
         duplicate_of=None,
+        bad_number=next(
+            (f"{v:g}" for v in (kr.baseline, kr.target) if v is not None and not _usable(v)), None
+        ),
     )
     polarity = _catalogue_polarity().get(kr.metric_id) if kr.metric_id else None
     if polarity:  # a catalogue metric has a definition and a data source: measurable by construction

@@ -511,3 +511,40 @@ def test_kb_add_list_remove_and_a_broken_file_named_with_the_fix(small_home, tmp
     )
     assert okr(small_home, "kb", "remove", "half").returncode == 0
     assert okr(small_home, "kb", "remove", "half").returncode == 2
+
+
+def test_login_is_constant_time_and_throttled_after_five_wrong_tries():
+    from assistant.ui import Login
+
+    login = Login("lead", "s3cret", tries=5, window_s=60)
+    assert login("lead", "s3cret")
+    assert not any(login("lead", f"guess{n}") for n in range(5))
+    assert not login("lead", "s3cret")  # locked out for the rest of the minute, right password or not
+    fresh = Login("lead", "s3cret", tries=5, window_s=0.01)
+    for n in range(5):
+        fresh("lead", f"guess{n}")
+    time.sleep(0.02)
+    assert fresh("lead", "s3cret")
+
+
+def test_auth_from_a_file_and_limits_on_fields(tmp_path):
+    from assistant.cli.common import UserError
+    from assistant.cli.ui import _auth_file
+    from assistant.drafting import DraftError, parse_request
+
+    with pytest.raises(DraftError, match="team is over 80 characters"):
+        parse_request(goal="Grow online sales", team="t" * 81)
+    auth = tmp_path / "auth"
+    auth.write_text("lead:s3cret\nignored\n")
+    assert _auth_file(str(auth)) == "lead:s3cret"
+    auth.write_text("no colon here\n")
+    with pytest.raises(UserError, match="first line should be user:password"):
+        _auth_file(str(auth))
+
+
+def test_a_huge_batch_input_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "MAX_INPUT_BYTES", 100)
+    goals = tmp_path / "goals.txt"
+    goals.write_text("Grow online sales\n" * 20)
+    with pytest.raises(batch.BatchInputError, match="over 0 MB; split it"):
+        batch.read_items(goals)

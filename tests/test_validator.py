@@ -194,3 +194,22 @@ def test_vague_metric_in_every_language(text):
 def test_activity_is_a_warning_because_the_seeds_disagree():
     found = [f for f in check_text("Send 3 email newsletters", language="en") if f.rule == "kr.activity"]
     assert found and found[0].severity.value == "warning" and "002" in found[0].message
+
+
+def test_numbers_nobody_can_aim_at_are_errors_and_real_ones_are_not():
+    def numbers(baseline, target):
+        kr = KeyResult(
+            text="Raise monthly orders from 300 to 450 by 31 March 2027", baseline=baseline, target=target
+        )
+        report = validate(OKRSet(objectives=[Objective(title="Win repeat customers", key_results=[kr])]))
+        return [f for f in report.findings if f.rule == "kr.bad-number"]
+
+    assert "nan" in numbers(float("nan"), 450)[0].message
+    assert "inf" in numbers(300, float("inf"))[0].message
+    assert numbers(300, 2e12) and not numbers(300, 450) and not numbers(-5, 999_999_999_999)
+
+
+def test_structure_counts_repeated_key_results_in_the_quality():
+    repeated = okr(("Give new users a smooth first week", ["Raise NPS from 30 to 40 by Q4"] * 2))
+    single = okr(("Give new users a smooth first week", ["Raise NPS from 30 to 40 by Q4"]))
+    assert validate(repeated).sub_scores.structure < validate(single).sub_scores.structure
