@@ -1,1 +1,3 @@
-__version__ = "0.1.0"
+"""OKR drafting assistant. The version lives here only (pyproject reads it)."""
+
+__version__ = "0.2.0"

@@ -73,6 +73,23 @@ class CaseResult(BaseModel):
     okr_set: OKRSet | None = None
 
 
+def stratified(cases: list[GoldCase], limit: int | None) -> list[GoldCase]:
+    """The first `limit` cases taken in turn from each language, so `--limit 6` is one per language,
+    not six English ones."""
+    if limit is None or limit >= len(cases):
+        return cases
+    by_lang: dict[str, list[GoldCase]] = {}
+    for case in cases:
+        by_lang.setdefault(case.lang, []).append(case)
+    queues = list(by_lang.values())
+    picked: list[GoldCase] = []
+    while len(picked) < limit:
+        for queue in queues:
+            if queue and len(picked) < limit:
+                picked.append(queue.pop(0))
+    return picked
+
+
 def load_cases(path: Path = GOLD, split: str | None = None) -> list[GoldCase]:
     cases = [GoldCase.model_validate(c) for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
     return [c for c in cases if split in (None, "all", c.split)]

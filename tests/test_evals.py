@@ -79,3 +79,10 @@ def test_quick_eval_with_the_scripted_model_writes_a_resumable_report(small_home
         cmd, capture_output=True, text=True, timeout=600, env=env
     )  # resumes: nothing to redo
     assert again.returncode == 0 and len((tmp_path / "quick.cases.jsonl").read_text().splitlines()) == 6
+
+
+def test_limit_takes_cases_in_turn_from_each_language():
+    cases = evals.load_cases(split="test")
+    picked = evals.stratified(cases, 6)
+    assert len({c.lang for c in picked}) == min(6, len({c.lang for c in cases}))
+    assert evals.stratified(cases, None) == cases

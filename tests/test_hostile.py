@@ -548,3 +548,8 @@ def test_a_huge_batch_input_is_refused(tmp_path, monkeypatch):
     goals.write_text("Grow online sales\n" * 20)
     with pytest.raises(batch.BatchInputError, match="over 0 MB; split it"):
         batch.read_items(goals)
+
+
+def test_kb_search_in_a_language_the_library_lacks_says_so(small_home):
+    res = okr(small_home, "kb", "search", "grow sales", "--lang", "de")
+    assert res.returncode == 2 and "no examples in 'de'" in res.stderr and "cross-lingual" in res.stderr

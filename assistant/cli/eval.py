@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ev.add_argument(
         "--split", default="test", choices=["dev", "test", "all"], help="gold split (default test)"
     )
-    ev.add_argument("--limit", type=int, help="only the first N cases")
+    ev.add_argument("--limit", type=int, help="only N cases, taken in turn from each language")
     ev.add_argument("--baseline", action="store_true", help="also run the zero-shot baseline")
     ev.add_argument("--out", default="evals/runs", help="output folder (default evals/runs)")
     ev.add_argument("--name", default="report", help="file name stem (default report)")
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.drafting import Drafter
     from assistant.retrieval import E5Embeddings, catalogue_index
 
-    cases = evals.load_cases(split=args.split)[: args.limit]
+    cases = evals.stratified(evals.load_cases(split=args.split), args.limit)
     if not cases:
         raise UserError(f"no gold cases in split {args.split!r}")
     chosen = settings(args)

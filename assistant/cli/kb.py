@@ -112,7 +112,14 @@ def _search(args: argparse.Namespace) -> int:
     """`okr kb search`: the examples retrieval would hand the model for this query."""
     from assistant.retrieval import default_index
 
-    hits = default_index().search(args.query, k=args.k, language=args.lang, team=args.team)
+    index = default_index()
+    held = sorted({e.language for e in index.examples})
+    if args.lang and args.lang not in held:
+        raise UserError(
+            f"the library has no examples in {args.lang!r} (it has: {', '.join(held)}); search without "
+            "--lang: retrieval is cross-lingual, so examples in other languages still match"
+        )
+    hits = index.search(args.query, k=args.k, language=args.lang, team=args.team)
     if args.json:
         import json
 
