@@ -39,9 +39,10 @@ test: model browser ## run every test, including the end-to-end one on the embed
 test-fast: setup ## unit tests only (fake models, no embedded model)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not integration"
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check, and the type checker (the same as pre-commit)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 wheel-check: setup ## build the wheel, install it in a clean venv, run okr check and okr draft --llm fake from it
 	rm -rf build/wheel dist && $(BIN)/python -m pip wheel --no-deps --quiet --wheel-dir dist .

@@ -21,12 +21,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from assistant import languages
 from assistant.domain import BatchItem, BatchOutcome, Diagnosis
 from assistant.features import analyse
 from assistant.redact import redact
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # Windows: msvcrt locks are mandatory byte ranges that would also block our

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -166,17 +166,18 @@ def selection_schema(
     n_key_results: tuple[int, int],
 ) -> type[BaseModel]:
     """A schema whose ids are enums of the candidates: the model cannot name anything else."""
-    pick = create_model(
+    # The enums are built at run time from the candidates, which a static checker cannot follow.
+    pick: Any = create_model(
         "KeyResultPick",
-        metric=(Literal[tuple(metric_ids)], Field(description="id of a candidate metric")),
+        metric=(Literal[tuple(metric_ids)], Field(description="id of a candidate metric")),  # type: ignore[arg-type]
         baseline=(float, Field(description="current value")),
         target=(float, Field(description="value to reach by the end of the cycle")),
     )
     # Key results first: the model then names the objective those metrics prove (it writes in order).
-    objective = create_model(
+    objective: Any = create_model(
         "ObjectivePick",
         key_results=(list[pick], Field(min_length=n_key_results[0], max_length=n_key_results[1])),
-        objective=(Literal[tuple(objective_ids)], Field(description="id of a candidate objective")),
+        objective=(Literal[tuple(objective_ids)], Field(description="id of a candidate objective")),  # type: ignore[arg-type]
     )
     return create_model(
         "Selection",
@@ -454,14 +455,16 @@ class Drafter:
         extra_k: dict[str, KeyResult] = {}
         shown = []
         for i, obj in enumerate(current.objectives, 1):
-            oid = obj.objective_id if obj.objective_id in catalogue.objectives else f"current_objective_{i}"
+            oid = obj.objective_id or ""
+            oid = oid if oid in catalogue.objectives else f"current_objective_{i}"
             if oid not in catalogue.objectives:
                 extra_o[oid] = obj
             elif all(o.id != oid for o in candidates.objectives):
                 candidates.objectives.insert(0, catalogue.objectives[oid])
             krs = []
             for j, kr in enumerate(obj.key_results, 1):
-                mid = kr.metric_id if kr.metric_id in catalogue.metrics else f"current_kr_{i}_{j}"
+                mid = kr.metric_id or ""
+                mid = mid if mid in catalogue.metrics else f"current_kr_{i}_{j}"
                 if mid not in catalogue.metrics:
                     extra_k[mid] = kr
                 elif all(m.id != mid for m in candidates.metrics):

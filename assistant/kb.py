@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -86,7 +87,7 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err['msg']}" if where else err["msg"]
 
 
-def _load_yaml(path: Path) -> tuple[dict, yaml.Node]:
+def _load_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -100,7 +101,7 @@ def _load_yaml(path: Path) -> tuple[dict, yaml.Node]:
     return data, node
 
 
-def _item_lines(node: yaml.Node, key: str) -> list[int]:
+def _item_lines(node: yaml.Node | None, key: str) -> list[int]:
     for k, v in getattr(node, "value", []):
         if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
             return [item.start_mark.line + 1 for item in v.value]
@@ -110,26 +111,35 @@ def _item_lines(node: yaml.Node, key: str) -> list[int]:
 def load_file(path: Path) -> tuple[list[Example], list[LabelledItem]]:
     """Examples and labelled items of one library file, validated, with file:line on error."""
     data, node = _load_yaml(path)
-    examples, labelled = [], []
-    for key, model in (("examples", Example), ("items", LabelledItem)):
-        items = data.get(key) or []
-        if not isinstance(items, list):
-            raise LibraryError(f"{path.name}:1: '{key}' must be a list")
-        lines = _item_lines(node, key)
-        for n, raw in enumerate(items):
-            line = lines[n] if n < len(lines) else 1
-            if not isinstance(raw, dict):
-                raise LibraryError(f"{path.name}:{line}: each entry of '{key}' must be a mapping")
-            if model is Example:
-                raw = {"language": data.get("language", ""), "source": data.get("source", ""), **raw}
-            try:
-                obj = model.model_validate(raw)
-            except ValidationError as exc:
-                raise LibraryError(f"{path.name}:{line}: {_first_error(exc)}") from None
-            (examples if model is Example else labelled).append(obj)
+    examples = _validated(path, data, node, "examples", Example)
+    labelled = _validated(path, data, node, "items", LabelledItem)
     if "examples" in data and not data.get("language"):
         raise LibraryError(f"{path.name}:1: 'language' is required for a file of examples")
     return examples, labelled
+
+
+Entry = TypeVar("Entry", Example, LabelledItem)
+
+
+def _validated(path: Path, data: dict, node: yaml.Node | None, key: str, model: type[Entry]) -> list[Entry]:
+    """The entries under `key` as `model`; an error names the file and the entry's line."""
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        raise LibraryError(f"{path.name}:1: '{key}' must be a list")
+    lines = _item_lines(node, key)
+    shared = (
+        {"language": data.get("language", ""), "source": data.get("source", "")} if model is Example else {}
+    )
+    out: list[Entry] = []
+    for n, raw in enumerate(items):
+        line = lines[n] if n < len(lines) else 1
+        if not isinstance(raw, dict):
+            raise LibraryError(f"{path.name}:{line}: each entry of '{key}' must be a mapping")
+        try:
+            out.append(model.model_validate({**shared, **raw}))
+        except ValidationError as exc:
+            raise LibraryError(f"{path.name}:{line}: {_first_error(exc)}") from None
+    return out
 
 
 @cache
@@ -143,10 +153,10 @@ def load(directory: str | None = None) -> tuple[tuple[Example, ...], tuple[Label
     seen: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
         ex, lab = load_file(path)
-        for item in [*ex, *lab]:
-            if item.id in seen:
-                raise LibraryError(f"{path.name}: duplicate id {item.id!r} (also in {seen[item.id]})")
-            seen[item.id] = path.name
+        for ident in [e.id for e in ex] + [i.id for i in lab]:
+            if ident in seen:
+                raise LibraryError(f"{path.name}: duplicate id {ident!r} (also in {seen[ident]})")
+            seen[ident] = path.name
         examples += ex
         labelled += lab
     return tuple(examples), tuple(labelled)
@@ -227,7 +237,8 @@ def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path 
     folder.mkdir(parents=True, exist_ok=True)
     known = {_signature(e.objective, [k.text for k in e.key_results]) for _, exs in user_files() for e in exs}
     stem = _free_stem(folder, re.sub(r"[^\w-]+", "-", Path(source).stem).strip("-").lower() or "okrs")
-    examples, duplicates = [], 0
+    examples: list[dict] = []
+    duplicates = 0
     for obj in okr.objectives:
         if not obj.title or not obj.key_results:
             continue

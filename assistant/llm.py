@@ -61,6 +61,7 @@ def chat_model(settings: Settings, progress=None):
 
         return ScriptedDraftModel()
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     if settings.llm == "local":
         from assistant import local_model
@@ -71,22 +72,22 @@ def chat_model(settings: Settings, progress=None):
             raise LLMError(str(exc)) from None
         return ChatOpenAI(
             base_url=server.base_url,
-            api_key="local",
+            api_key=SecretStr("local"),
             model="local",
             max_retries=0,
             timeout=settings.timeout,
             temperature=settings.temperature,
-            max_tokens=settings.max_tokens,
+            max_completion_tokens=settings.max_tokens,  # the field's name; sent as before
         )
     check(settings)
     return ChatOpenAI(
         base_url=settings.base_url,
-        api_key=settings.api_key or "not-needed",
+        api_key=SecretStr(settings.api_key or "not-needed"),
         model=settings.model or "gpt-4o-mini",
         max_retries=settings.max_retries,
         timeout=settings.timeout,
         temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
+        max_completion_tokens=settings.max_tokens,
     )
 
 

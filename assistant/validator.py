@@ -19,12 +19,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 import yaml
 
 from assistant import languages
 from assistant.domain import Finding, KeyResult, Objective, OKRSet, Report, Severity, SubScores
 from assistant.features import TextFeatures, analyse
+from assistant.languages import Language
+
+Facts = dict[str, Any]  # what a rule's `when` expression may read (the names in the module docstring)
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
 DIMENSIONS = ("measurable", "time_bound", "outcome_focused", "baseline_ambition")
@@ -83,7 +87,7 @@ def rule_by_id() -> dict[str, Rule]:
     return {r.id: r for r in rules()}
 
 
-def _fires(rule: Rule, facts: dict) -> bool:
+def _fires(rule: Rule, facts: Facts) -> bool:
     return bool(eval(rule.when, {"__builtins__": {}}, facts))  # rules.yaml ships with the package
 
 
@@ -92,7 +96,7 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _Format(dict):
+class _Format(dict[str, object]):
     """Message formatting that never raises on a fact a message does not have."""
 
     def __missing__(self, key: str) -> str:
@@ -116,7 +120,7 @@ def label(objective: int | None, key_result: int | None = None) -> str:
 
 
 def _findings(
-    target: str, facts: dict, objective: int | None = None, key_result: int | None = None
+    target: str, facts: Facts, objective: int | None = None, key_result: int | None = None
 ) -> list[Finding]:
     out = []
     values = None
@@ -146,13 +150,13 @@ def dedupe_key(text: str) -> str:
     return _NOT_WORDS.sub(" ", text.casefold()).strip()  # \d covers Persian digits too
 
 
-def _stems(text: str, lang) -> set[str]:
+def _stems(text: str, lang: Language) -> set[str]:
     """Content-word starts of a text (first five letters): enough to see a copied sentence."""
     words = re.findall(r"[^\W\d_]+", languages.normalise(text).casefold())
     return {w[:5] for w in words if len(w) > 2 and w not in lang.stopwords}
 
 
-def states_problem(text: str, lang) -> bool:
+def states_problem(text: str, lang: Language) -> bool:
     """An objective built on negation, "too few/slow" or "nobody": a complaint, not an outcome."""
     return bool(lang.problem.search(languages.normalise(text).casefold()))
 
@@ -163,7 +167,7 @@ def same_objective(a: set[str], b: set[str]) -> bool:
     return small >= 2 and len(a & b) / small >= 0.8
 
 
-def copies(text: str, goal: str | None, lang) -> bool:
+def copies(text: str, goal: str | None, lang: Language) -> bool:
     """True when an objective is mostly the goal's own words (the complaint copied as the objective)."""
     if not goal:
         return False
@@ -187,7 +191,7 @@ def _usable(value: float) -> bool:
     return math.isfinite(value) and abs(value) < 1e12
 
 
-def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> dict:
+def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> Facts:
     facts = feats.facts()
     baseline = kr.baseline if kr.baseline is not None else feats.baseline
     target = kr.target if kr.target is not None else feats.target
@@ -231,13 +235,13 @@ def _kr_facts(kr: KeyResult, feats: TextFeatures, context_timebound: bool) -> di
 
 
 def _check_objective(
-    i: int, obj: Objective, lang, cycle: str | None, seen: dict, goal: str | None = None
-) -> tuple[list, list]:
+    i: int, obj: Objective, lang: Language, cycle: str | None, seen: dict[str, Any], goal: str | None = None
+) -> tuple[list[Finding], list[set[str | None]]]:
     """Findings for one objective and its key results, plus per-key-result dimension hits."""
     ofeats = analyse(obj.title, lang)
     title_key = "title:" + dedupe_key(obj.title)
     stems = _stems(obj.title, lang)
-    titles: list = seen.setdefault("titles", [])
+    titles: list[tuple[set[str], str]] = seen.setdefault("titles", [])
     earlier = seen.get(title_key) if dedupe_key(obj.title) else None
     earlier = earlier or next((where for other, where in titles if same_objective(stems, other)), None)
     ofacts = ofeats.facts() | {
@@ -263,7 +267,7 @@ def _check_objective(
     return findings, hits
 
 
-def _score(hits: list[set], structural: list[Finding]) -> SubScores:
+def _score(hits: list[set[str | None]], structural: list[Finding]) -> SubScores:
     def share(dim: str) -> int:
         return round(100 * sum(1 for h in hits if dim not in h) / len(hits)) if hits else 0
 
@@ -291,7 +295,7 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
     fixed = language or (okr.language if okr.language in languages.available() else None)
     code = fixed or language_of(okr)
     findings = _findings("set", {"objective_count": len(okr.objectives)})
-    hits: list[set] = []
+    hits: list[set[str | None]] = []
     seen: dict[str, str] = {}
     for i, obj in enumerate(okr.objectives):
         lang = languages.get(fixed or _objective_language(obj, code))

@@ -121,7 +121,8 @@ def _os_problem(exc: OSError) -> str:
         errno.EACCES: "check the permissions, or write somewhere else",
         errno.EADDRINUSE: "choose another --port",
     }
-    return f"{where}: {exc.strerror or exc}; {fixes.get(exc.errno, 'check the path and permissions')}"
+    fix = fixes.get(exc.errno or 0, "check the path and permissions")
+    return f"{where}: {exc.strerror or exc}; {fix}"
 
 
 def run_command(command: Command, args: argparse.Namespace) -> int:
