@@ -81,6 +81,8 @@ class Settings(BaseModel):
 
     # People-facing.
     ui_auth: str | None = Field(default=None, description="user:password for the web chat")
+    ui_concurrency: int | None = Field(default=None, ge=1, description="drafts at once (1 local, 4 remote)")
+    ui_queue: int = Field(default=64, ge=1, description="requests waiting before new ones are turned away")
 
     @property
     def home_dir(self) -> Path:

@@ -7,6 +7,7 @@ schema the validator checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Literal
@@ -123,6 +124,25 @@ class Objective(DomainModel):
         return value.strip()
 
 
+class CheckIn(DomainModel):
+    """A key result's value on a day, with how confident the team is of reaching the target."""
+
+    date: dt.date
+    key_result: str = Field(description="Which key result, as people say it: 'O1 KR2'.")
+    value: float
+    confidence: int | None = Field(default=None, ge=1, le=10, description="1-10 (low 3, medium 6, high 9).")
+    note: str | None = None
+
+
+class HealthMetric(DomainModel):
+    """A number to hold, not to move (a KPI): watched beside the OKRs and never scored."""
+
+    text: str = Field(description="e.g. 'Lead-to-opportunity rate stays above 20%'.")
+    metric_id: str | None = None
+    keep: Literal["above", "below"] | None = None
+    threshold: float | None = None
+
+
 class OKRSet(DomainModel):
     """The objectives one team commits to for one cycle."""
 
@@ -134,6 +154,8 @@ class OKRSet(DomainModel):
     team: str | None = Field(default=None, description="Team or function, e.g. marketing, seo, product.")
     cycle: str | None = Field(default=None, description="Cycle such as 2026-Q1, 2026-H2 or 2026-FY.")
     objectives: list[Objective] = Field(default_factory=list)
+    health: list[HealthMetric] = Field(default_factory=list, description="KPIs to hold, not scored.")
+    checkins: list[CheckIn] = Field(default_factory=list, description="Values over the cycle, for scoring.")
 
     @field_validator("cycle")
     @classmethod

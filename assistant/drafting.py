@@ -37,6 +37,7 @@ from assistant.domain import (
     Severity,
     Timings,
 )
+from assistant.errors import ServiceUnavailable
 from assistant.features import analyse
 from assistant.llm import LLMError, ReplyError, Settings, ask, chat_model
 from assistant.resources import data_dir
@@ -333,10 +334,10 @@ class Drafter:
         return result
 
     def draft(self, request: DraftRequest) -> DraftResult:
-        """Draft one request; every model problem surfaces as a one-line DraftError."""
+        """Draft one request; every model or index-server problem surfaces as a one-line ModelError."""
         try:
             return self._draft(request)
-        except LLMError as exc:
+        except (LLMError, ServiceUnavailable) as exc:
             raise ModelError(str(exc)) from None
 
     def refine(self, current: OKRSet, instruction: str, examples: list[str] | None = None) -> DraftResult:
@@ -352,7 +353,7 @@ class Drafter:
             )
         try:
             return self._refine(current, instruction, examples or [])
-        except LLMError as exc:
+        except (LLMError, ServiceUnavailable) as exc:
             raise ModelError(str(exc)) from None
 
     def _candidates(

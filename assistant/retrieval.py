@@ -25,6 +25,7 @@ from langchain_core.embeddings import Embeddings as LCEmbeddings
 
 from assistant import config, kb
 from assistant.domain import Example
+from assistant.errors import ServiceUnavailable
 
 COLLECTION = "okr_examples"
 _EMBED_LOCK = threading.Lock()
@@ -115,6 +116,19 @@ def _documents(examples: tuple[Example, ...]) -> tuple[list[str], list[dict], li
     return texts, metas, ids
 
 
+class IndexUnavailable(ServiceUnavailable):
+    """The Chroma server cannot be reached; the message names the setting and the way out."""
+
+
+def _unreachable(detail: object) -> IndexUnavailable:
+    cfg = config.settings()
+    return IndexUnavailable(
+        f"cannot reach the Chroma server at {cfg.chroma_host}:{cfg.chroma_port} (OKR_CHROMA_HOST, "
+        f"OKR_CHROMA_PORT): {detail}; start it (`chroma run --path DIR --port {cfg.chroma_port}`) or unset "
+        "OKR_CHROMA_HOST to use the index on this machine"
+    )
+
+
 def _client():
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -122,9 +136,23 @@ def _client():
     chroma = ChromaSettings(anonymized_telemetry=False)
     cfg = config.settings()
     if cfg.chroma_host:
-        return chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port, settings=chroma)
+        try:
+            return chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port, settings=chroma)
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise _unreachable(exc) from None
     path = str(cfg.chroma_dir or cfg.home_dir / "chroma")
     return chromadb.PersistentClient(path=path, settings=chroma)
+
+
+@contextlib.contextmanager
+def _server_errors():
+    """A Chroma server that stops answering mid-run: one clear error instead of a transport trace."""
+    import httpx
+
+    try:
+        yield
+    except (httpx.TransportError, ConnectionError) as exc:
+        raise _unreachable(type(exc).__name__) from None
 
 
 class _ChromaIndex:
@@ -171,7 +199,7 @@ class _ChromaIndex:
 
     def build(self, force: bool = False) -> int:
         """Create or refresh the collection; returns how many documents it holds."""
-        with self._lock:
+        with self._lock, _server_errors():
             return self._build(force)
 
     def _options(self, digest: str) -> dict:
@@ -247,10 +275,14 @@ class _ChromaIndex:
 
     def _nearest(self, query: str, k: int, filters: list[dict]) -> list[tuple[dict, float]]:
         """(metadata, cosine similarity) of the k nearest documents passing every filter."""
-        from chromadb.errors import ChromaError
-
         where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
         vector = self.emb.embed_query(query)
+        with _server_errors():
+            return self._query_vector(vector, k, where)
+
+    def _query_vector(self, vector: list[float], k: int, where: dict | None) -> list[tuple[dict, float]]:
+        from chromadb.errors import ChromaError
+
         try:
             results = self._open_store().similarity_search_by_vector_with_relevance_scores(
                 vector, k=k, filter=where

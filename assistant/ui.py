@@ -433,7 +433,7 @@ def plain_error(exc: Exception) -> str:
     )
 
 
-def build(app: ChatApp, concurrency: int = 2):
+def build(app: ChatApp, concurrency: int = 2, queue_size: int = 64):
     """The Gradio Blocks app."""
     import gradio as gr
 
@@ -552,7 +552,7 @@ def build(app: ChatApp, concurrency: int = 2):
             exports, [state], [md_btn, json_btn, csv_btn], api_visibility="private"
         )
         gr.api(app.draft_api, api_name="draft", concurrency_limit=concurrency)
-    demo.queue(default_concurrency_limit=concurrency, max_size=64)
+    demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
     return demo
 
 
@@ -600,10 +600,10 @@ def launch(
         if not user or not password:
             raise ValueError("--auth must be user:password")
         credentials = Login(user, password)
-    concurrency = concurrency or (1 if settings.llm == "local" else 4)
+    concurrency = concurrency or settings.ui_concurrency or (1 if settings.llm == "local" else 4)
     app = ChatApp(settings)
     atexit.register(app.close)  # downloads live in a temporary folder: gone when the server stops
-    demo = build(app, concurrency=concurrency)
+    demo = build(app, concurrency=concurrency, queue_size=settings.ui_queue)
     demo.launch(
         server_name=host,
         server_port=port,

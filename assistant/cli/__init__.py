@@ -3,9 +3,9 @@ module is imported only when its parser is needed, and imports its heavy depende
 runs, so `okr check` (the linter) never pays for the other commands, LangChain, ChromaDB, Gradio or
 rich.
 
-Exit codes: 0 success; 1 the OKRs have errors (check, draft); 2 unusable input or usage; 3 some
-rows failed (batch); 4 the model could not be used (unreachable, timed out, unparseable reply);
-130 interrupted.
+Exit codes (one table for every command, see `common`): 0 success; 1 the OKRs have errors (check,
+draft); 2 unusable input or usage; 3 some rows or cases failed; 4 the model or the index server
+could not be used; 70 internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # The command modules of assistant.cli, in the order `okr --help` lists them.
-COMMANDS = ("check", "draft", "rewrite", "ui", "eval", "kb", "model")
+COMMANDS = ("check", "draft", "rewrite", "score", "checkin", "ui", "eval", "kb", "model")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -50,7 +50,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = Parser(
         prog="okr",
         description="OKR drafting assistant: draft objectives and SMART key results from a vague goal, "
-        "and lint OKRs in English, Italian, Polish and Persian.",
+        "lint OKRs and score them at the end of the cycle, in English, Italian, Polish, Persian, Spanish "
+        "and German.",
         epilog="Run `okr COMMAND --help` for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"okr {_version()}")

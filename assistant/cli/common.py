@@ -131,6 +131,7 @@ def run_command(command: Command, args: argparse.Namespace) -> int:
     import warnings
 
     from assistant.config import flag
+    from assistant.errors import ServiceUnavailable
 
     warnings.showwarning = _warning
     try:
@@ -143,6 +144,9 @@ def run_command(command: Command, args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except ServiceUnavailable as exc:  # the index server: like a model that cannot be used
+        error(str(exc))
+        return EXIT_MODEL
     except OSError as exc:  # a missing folder, a full disk, a read-only file system
         error(_os_problem(exc))
         return EXIT_INPUT
