@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.fake_llm import scripted_reply  # noqa: E402
+from assistant.fake_llm import from_schema  # noqa: E402
 
 
 def make_server(slots: int, latency: float) -> ThreadingHTTPServer:
@@ -41,7 +41,9 @@ def make_server(slots: int, latency: float) -> ThreadingHTTPServer:
             prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
             with gate:  # a busy server queues requests beyond its slots
                 time.sleep(latency)
-            text = scripted_reply(prompt)
+            rf = body.get("response_format") or {}
+            schema = rf.get("schema") or (rf.get("json_schema") or {}).get("schema") or {}
+            text = from_schema(schema)  # the same answer-by-schema as the scripted test model
             self._send(
                 {
                     "id": "x",
@@ -119,11 +121,14 @@ def main() -> None:
             start = time.perf_counter()
             subprocess.run(cmd, env=env, check=False, capture_output=True, timeout=900)
             elapsed = time.perf_counter() - start
-            rows = len(out.read_text().splitlines())
+            records = [json.loads(line) for line in out.read_text().splitlines()]
+            rows = len(records)
+            ok = sum(r["status"] == "ok" for r in records)
             per_min = rows / elapsed * 60
             base = base or per_min
             print(
-                f"workers {workers}: {rows} rows in {elapsed:5.1f} s = {per_min:6.1f} rows/min ({per_min / base:.1f}x)"
+                f"workers {workers}: {rows} rows ({ok} ok) in {elapsed:5.1f} s = {per_min:6.1f} rows/min "
+                f"({per_min / base:.1f}x)"
             )
     server.shutdown()
 
