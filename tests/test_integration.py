@@ -94,3 +94,42 @@ def test_embedded_model_drafts_that_read_right(small_home, tmp_path, goal, lang)
     polarity = {m.id: m.polarity for m in catalogue.load((metrics,)).metrics.values()}
     for k in krs:  # direction comes from the catalogue, and the numbers agree with it
         assert (k.target > k.baseline) == (polarity[k.metric_id] == "higher"), k.text
+
+
+def test_the_bundled_model_as_a_remote_openai_server_drafts_and_rewrites_with_four_workers(
+    small_home, tmp_path
+):
+    """The production path (`--llm openai --base-url`) against the bundled model served by llama.cpp
+    on loopback, as a team would reach vLLM or Ollama: the same code path as the default."""
+    assert local_model.is_ready(), "the embedded model is missing: run `make model` (make test does it)"
+    server = local_model.serve(threads=None, progress=lambda _: None)
+    env = {
+        **os.environ,
+        **small_home,
+        "HF_HUB_OFFLINE": "1",
+        "OPENAI_API_KEY": "local",
+        "OKR_STRUCTURED": "json_object_schema",
+        "OKR_MAX_RETRIES": "1",
+    }
+    remote = ["--llm", "openai", "--base-url", server.base_url, "--model", "local"]
+    cli = [sys.executable, "-m", "assistant.cli"]
+    drafted = subprocess.run(
+        [*cli, "draft", "Grow online sales", "--json", "--cycle", "2027-Q1", *remote],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    assert drafted.returncode == 0, drafted.stderr[-800:]
+    assert json.loads(drafted.stdout)["validation"]["passed"]
+    goals, out = tmp_path / "goals.txt", tmp_path / "out.jsonl"
+    goals.write_text("Grow online sales\nReduce customer churn\n", encoding="utf-8")
+    rewritten = subprocess.run(
+        [*cli, "rewrite", str(goals), "-o", str(out), "--workers", "4", "--quiet", *remote],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=env,
+    )
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rewritten.returncode == 0 and [r["status"] for r in rows] == ["ok", "ok"], rewritten.stderr[-800:]
