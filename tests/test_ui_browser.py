@@ -1,6 +1,7 @@
 """The web chat in a real headless browser (Debian's chromium driven by Playwright), as a person uses it."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def test_type_a_goal_see_stages_refine_start_over_and_export(running_app, browse
     page.locator("#send").click()
     expect(page.locator("#okr-view")).to_contain_text("Do 31 marca 2027", timeout=60_000)
     expect(page.locator("#chat")).to_contain_text("Changed:")
+    where = page.locator("#okr-view .okr-where").first  # findings say where first, the rule on hover
+    expect(where).to_have_text(re.compile(r"^O\d( KR\d)?$"))
+    assert (where.locator("xpath=..").get_attribute("title") or "").startswith(
+        ("warning · rule", "info · rule", "error · rule")
+    )
     _shot(page, "chat-desktop.png")
 
     box.fill("Reduce churn in our mobile app")  # a new goal: asked, not silently applied
