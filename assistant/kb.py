@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from assistant import config
 from assistant.domain import Example, LabelledItem
+from assistant.files import write_atomic
 from assistant.resources import data_dir
 
 
@@ -66,13 +67,7 @@ def load_all() -> tuple[Example, ...]:
 def _load_folder(folder: Path, strict: bool) -> tuple[Example, ...]:
     if strict:
         return load(str(folder))[0]
-    found: list[Example] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            found += load_file(path)[0]
-        except (LibraryError, OSError, UnicodeDecodeError) as exc:
-            _skip(f"{path}: skipped ({exc}); fix it or remove it with `okr kb remove {path.stem}`")
-    return tuple(found)
+    return tuple(e for path in sorted(folder.glob("*.yaml")) for e in _user_file(path, warn=True))
 
 
 def _skip(message: str) -> None:
@@ -188,13 +183,16 @@ def user_files() -> list[tuple[Path, list[Example]]]:
     folder = user_kb_dir()
     if not folder.is_dir():
         return []
-    return [(path, list(_load_folder_file(path))) for path in sorted(folder.glob("*.yaml"))]
+    return [(path, _user_file(path, warn=False)) for path in sorted(folder.glob("*.yaml"))]
 
 
-def _load_folder_file(path: Path) -> list[Example]:
+def _user_file(path: Path, warn: bool) -> list[Example]:
+    """The examples of one of the user's files; a broken one has none (and is named, with `warn`)."""
     try:
         return load_file(path)[0]
-    except (LibraryError, OSError, UnicodeDecodeError):
+    except (LibraryError, OSError, UnicodeDecodeError) as exc:
+        if warn:
+            _skip(f"{path}: skipped ({exc}); fix it or remove it with `okr kb remove {path.stem}`")
         return []
 
 
@@ -206,21 +204,6 @@ def _free_stem(folder: Path, stem: str) -> str:
         n += 1
         candidate = f"{stem}-{n}"
     return candidate
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside, then rename: a crash never leaves a half-written library file."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path | None, int, int]:
@@ -269,7 +252,7 @@ def save_user_examples(okr, source: str, team: str | None = None) -> tuple[Path 
         "title": f"added with okr kb add from {source}",
         "examples": examples,
     }
-    _write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     load.cache_clear()
     return path, len(examples), duplicates
 

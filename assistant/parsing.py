@@ -274,6 +274,11 @@ def _details(line: int | None, priority: str | None, score: float | None, owner:
     return f"  ({'; '.join(parts)})" if parts else ""
 
 
+def is_xlsx(data: bytes, name: str) -> bool:
+    """An Excel workbook, by name or by content (a zip holding xl/workbook.xml)."""
+    return name.lower().endswith((".xlsx", ".xlsm")) or (data[:4] == b"PK\x03\x04" and b"xl/workbook" in data)
+
+
 MAX_BYTES = 5_000_000  # a year of a large company's OKRs is well under 1 MB
 
 
@@ -299,11 +304,10 @@ def read(path: str) -> tuple[str, str]:
             f"{name}: over {MAX_BYTES // 1_000_000} MB; an OKR document is far smaller: split it, or check "
             "that this is the right file"
         )
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":  # a zip: maybe a workbook
-        from assistant.sheets import is_xlsx, xlsx_to_csv
+    if is_xlsx(data, name):
+        from assistant.sheets import xlsx_to_csv  # openpyxl and the table reader, for workbooks only
 
-        if is_xlsx(data, name):
-            return xlsx_to_csv(data, name), name
+        return xlsx_to_csv(data, name), name
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file; give JSON, YAML, Markdown or plain text")
     try:

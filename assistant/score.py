@@ -104,32 +104,33 @@ def _numbers(kr: KeyResult, lang: languages.Language) -> tuple[float | None, flo
     return baseline, target, direction
 
 
-def _latest(checkins: list[CheckIn], where: tuple[int, int], okr: OKRSet, at: dt.date) -> CheckIn | None:
-    mine = [
-        c
-        for c in checkins
-        if c.date <= at and _LABEL.match(c.key_result) and locate(okr, c.key_result) == where
-    ]
-    return max(mine, key=lambda c: c.date) if mine else None
+def _latest(okr: OKRSet, at: dt.date) -> dict[tuple[int, int], CheckIn]:
+    """Each key result's latest check-in on or before `at`; every check-in is located once."""
+    latest: dict[tuple[int, int], CheckIn] = {}
+    for checkin in sorted((c for c in okr.checkins if c.date <= at), key=lambda c: c.date):
+        latest[locate(okr, checkin.key_result)] = checkin
+    return latest
 
 
 def scorecard(okr: OKRSet, at: dt.date | None = None) -> Scorecard:
     """Every key result and objective scored from the latest check-in on or before `at`."""
     at = at or dt.date.today()
     lang = languages.get(language_of(okr))
+    latest = _latest(okr, at)
     objectives = []
     for i, obj in enumerate(okr.objectives):
-        krs = [_score_one(okr, (i, j), kr, lang, at) for j, kr in enumerate(obj.key_results)]
+        krs = [_score_one((i, j), kr, lang, latest.get((i, j))) for j, kr in enumerate(obj.key_results)]
         scored = [k.score for k in krs if k.score is not None]
         mean = round(sum(scored) / len(scored), 2) if scored else None
         objectives.append(ObjectiveScore(label(i), obj.title, mean, krs))
     return Scorecard(at, objectives, _warnings(objectives))
 
 
-def _score_one(okr: OKRSet, where: tuple[int, int], kr: KeyResult, lang, at: dt.date) -> KeyResultScore:
+def _score_one(
+    where: tuple[int, int], kr: KeyResult, lang: languages.Language, checkin: CheckIn | None
+) -> KeyResultScore:
     baseline, target, direction = _numbers(kr, lang)
     out = KeyResultScore(label(*where), kr.text, None, baseline=baseline, target=target)
-    checkin = _latest(okr.checkins, where, okr, at)
     if checkin is None:
         return out
     out.value, out.confidence, out.as_of = checkin.value, checkin.confidence, checkin.date

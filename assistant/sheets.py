@@ -352,11 +352,6 @@ def _title_rows(rows: list[list[str]], builder: Builder) -> None:
             builder.section(found[0] if found else None, name=text)
 
 
-def is_xlsx(data: bytes, name: str) -> bool:
-    """An Excel workbook, by name or by content (a zip holding xl/workbook.xml)."""
-    return name.lower().endswith((".xlsx", ".xlsm")) or (data[:4] == b"PK\x03\x04" and b"xl/workbook" in data)
-
-
 def xlsx_to_csv(data: bytes, name: str) -> str:
     """The workbook's active sheet (else its first sheet with data) as CSV text, one line per row
     so row numbers stay the spreadsheet's; bold cells are marked `**...**` as in Markdown, since

@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
 def _write(path: Path, okr) -> None:
     """The plan with its new check-in, written beside and renamed: a crash never truncates it."""
     import json
-    import os
-    import tempfile
+
+    from assistant.files import write_atomic
 
     data = okr.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     if path.suffix.lower() == ".json":
@@ -83,7 +83,4 @@ def _write(path: Path, okr) -> None:
         import yaml
 
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text)

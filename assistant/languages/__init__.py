@@ -324,15 +324,13 @@ def _load(path: Path) -> dict:
 
 def _keep(cached: Path, blob: bytes) -> None:
     """Write the parsed copy atomically and drop copies of older contents; never fail a run."""
-    import os
+    from assistant.files import write_atomic
 
     try:
         cached.parent.mkdir(exist_ok=True)
         for old in cached.parent.glob(cached.name.split(".")[0] + ".*.m*"):
             old.unlink(missing_ok=True)
-        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, cached)
+        write_atomic(cached, blob)
     except OSError:
         pass
 
