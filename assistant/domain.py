@@ -88,6 +88,12 @@ class KeyResult(DomainModel):
     line: int | None = Field(
         default=None, description="Line (or spreadsheet row) of the source it was read from."
     )
+    parent: str | None = Field(
+        default=None,
+        max_length=40,
+        description="In a team set cascaded from a company plan: the plan's key result (or objective) "
+        "this one feeds, as people say it: 'O1 KR2' or 'O1'.",
+    )
 
     @field_validator("text")
     @classmethod
@@ -156,6 +162,10 @@ class OKRSet(DomainModel):
     objectives: list[Objective] = Field(default_factory=list)
     health: list[HealthMetric] = Field(default_factory=list, description="KPIs to hold, not scored.")
     checkins: list[CheckIn] = Field(default_factory=list, description="Values over the cycle, for scoring.")
+    teams: list[OKRSet] = Field(
+        default_factory=list,
+        description="Team sets cascaded from this one; their key results name the `parent` they feed here.",
+    )
 
     @field_validator("cycle")
     @classmethod
@@ -365,6 +375,22 @@ class DraftResult(DomainModel):
     notes: list[str] = Field(
         default_factory=list, description="What the assistant changed or assumed, for people."
     )
+
+
+class CascadeResult(DomainModel):
+    """What `okr cascade` gives: the plan with one aligned set per team in `plan.teams`."""
+
+    plan: OKRSet
+    validation: Report = Field(description="The plan's own report, with the key results no team feeds.")
+    team_reports: list[Report] = Field(description="One per team, in the order of plan.teams.")
+    model: str
+    seconds: float = 0.0
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Every team set passes (the plan is the user's own: its findings are advice)."""
+        return all(r.passed for r in self.team_reports)
 
 
 # --- batch mode ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
@@ -58,6 +59,8 @@ UNIT_WORDS = {
 }
 
 
+N_SLOT_METRICS = 5  # candidates offered for each plan key result in a cascade
+MAX_SLOTS = 4  # a cascade gives a team one key result per plan key result up to this many
 MAX_INSTRUCTION = 1000  # a change to a draft is a sentence or two, not a document
 
 
@@ -165,15 +168,19 @@ def selection_schema(
     metric_ids: list[str],
     n_objectives: tuple[int, int],
     n_key_results: tuple[int, int],
+    parents: list[str] | None = None,
 ) -> type[BaseModel]:
-    """A schema whose ids are enums of the candidates: the model cannot name anything else."""
+    """A schema whose ids are enums of the candidates: the model cannot name anything else. With
+    `parents` (a cascade), each key result also names the company key result it feeds."""
     # The enums are built at run time from the candidates, which a static checker cannot follow.
-    pick: Any = create_model(
-        "KeyResultPick",
-        metric=(Literal[tuple(metric_ids)], Field(description="id of a candidate metric")),  # type: ignore[arg-type]
-        baseline=(float, Field(description="current value")),
-        target=(float, Field(description="value to reach by the end of the cycle")),
-    )
+    fields: dict[str, Any] = {
+        "metric": (Literal[tuple(metric_ids)], Field(description="id of a candidate metric")),
+    }
+    if parents:
+        fields["feeds"] = (Literal[tuple(parents)], Field(description="the company key result it feeds"))
+    fields["baseline"] = (float, Field(description="current value"))
+    fields["target"] = (float, Field(description="value to reach by the end of the cycle"))
+    pick: Any = create_model("KeyResultPick", **fields)
     # Key results first: the model then names the objective those metrics prove (it writes in order).
     objective: Any = create_model(
         "ObjectivePick",
@@ -184,6 +191,30 @@ def selection_schema(
         "Selection",
         objectives=(list[objective], Field(min_length=n_objectives[0], max_length=n_objectives[1])),
     )
+
+
+def slot_schema(objective_ids: list[str], slots: dict[str, list[str]]) -> type[BaseModel]:
+    """A cascade with few plan key results: one key result per plan key result, each slot named by
+    the plan line it feeds ('O1_KR2') and offering the team's metrics nearest to that line. The model
+    picks the metric for a given line (an easier choice for a small model than naming the line a
+    metric feeds); code records the link."""
+    fields: dict[str, Any] = {}
+    for where, metric_ids in slots.items():
+        enum: Any = Literal[tuple(metric_ids)]  # built at run time from the candidates
+        pick = create_model(
+            f"Feeds{slot_name(where)}",
+            metric=(enum, Field(description="id of a candidate metric")),
+            baseline=(float, Field(description="current value")),
+            target=(float, Field(description="value to reach by the end of the cycle")),
+        )
+        fields[slot_name(where)] = (pick, Field(description=f"feeds {where}"))
+    fields["objective"] = (Literal[tuple(objective_ids)], Field(description="id of a candidate objective"))
+    return create_model("TeamPick", **fields)
+
+
+def slot_name(where: str) -> str:
+    """'O1 KR2' -> 'O1_KR2': a JSON key the prompt and the schema share."""
+    return where.replace(" ", "_")
 
 
 def _metric_lines(metrics: list[Metric], code: str) -> str:
@@ -258,13 +289,16 @@ class Writer:
                         used_m.add(kp.metric)
                     continue
                 metric = self.catalogue.metrics.get(kp.metric)
+                baseline, target = kp.baseline, kp.target
                 if metric is None or kp.metric in used_m:
                     metric = candidates.next_metric(used_m)
-                    kp = kp.model_copy(update={"baseline": None, "target": None})
+                    baseline = target = None  # the model's numbers were for another metric
                 if metric is None:
                     continue
                 used_m.add(metric.id)
-                krs.append(self.key_result(metric, kp.baseline, kp.target))
+                kr = self.key_result(metric, baseline, target)
+                kr.parent = getattr(kp, "feeds", None)
+                krs.append(kr)
             if extra and oid in extra:
                 title = extra[oid].title
             else:
@@ -511,13 +545,100 @@ class Drafter:
             result.examples = examples
         return result
 
+    def cascade_team(self, plan: OKRSet, team: str, n_key_results: int = 3) -> DraftResult:
+        """One team's objective under a company plan: the model chooses a phrasing and metrics of the
+        team's function and, for each key result, the plan's key result it feeds (an enum of labels);
+        the validator then checks the links as well as the sentences."""
+        try:
+            return self._cascade_team(plan, team, n_key_results)
+        except (LLMError, ServiceUnavailable) as exc:
+            raise ModelError(str(exc)) from None
+
+    def _cascade_team(self, plan: OKRSet, team: str, n_key_results: int) -> DraftResult:
+        start = time.perf_counter()
+        self._local.usage = Counter()
+        code = plan.language or "en"
+        lang = languages.get(code)
+        cycle = plan.cycle or default_cycle()
+        timings = Timings()
+        parents = plan_places(plan)
+        query = " ".join(
+            [o.title for o in plan.objectives] + [k.text for o in plan.objectives for k in o.key_results]
+        )
+        self.progress(f"{team}: retrieving examples and candidate metrics")
+        t = time.perf_counter()
+        hits = self._index().search(query, k=5, team=team)
+        timings.retrieval_s = time.perf_counter() - t
+        candidates = self._candidates(query, team, timings, hits)
+        o_ids, m_ids = [o.id for o in candidates.objectives], [m.id for m in candidates.metrics]
+        # One key result per plan key result when there are a few; otherwise the model names the line.
+        slots = list(parents) if 2 <= len(parents) <= MAX_SLOTS and " KR" in next(iter(parents)) else []
+        values = {
+            "plan": "\n".join(f"{slot_name(where)}: {user_field(text)}" for where, text in parents.items()),
+            "team": user_field(team),
+            "cycle": cycle,
+            "objectives": _objective_lines(candidates.objectives, code),
+            "metrics": _metric_lines(candidates.metrics, code),
+        }
+        if slots:
+            per_slot = self._slot_metrics(parents, slots, team, candidates)
+            schema = slot_schema(o_ids, {w: [m.id for m in ms] for w, ms in per_slot.items()})
+            values["plan"] = "\n\n".join(
+                f"{slot_name(w)}: {user_field(parents[w])}\n{_metric_lines(ms, code)}"
+                for w, ms in per_slot.items()
+            )
+            del values["metrics"]
+            user = render("cascade_slots_user", **values)
+        else:
+            schema = selection_schema(
+                o_ids, m_ids, (1, 1), (n_key_results, n_key_results), parents=[slot_name(p) for p in parents]
+            )
+            user = render("cascade_user", **values, n_key_results=n_key_results)
+        self.progress(f"{team}: choosing an objective and metrics with {self.settings.describe()}")
+        t = time.perf_counter()
+        picked = self.ask([("system", render("select_system")), ("human", user)], schema)
+        timings.llm_s += time.perf_counter() - t
+        selection = _as_selection(picked, slots)
+        known = " ".join(parents.values())
+        writer = Writer(
+            self._catalogue().catalogue, lang, cycle, digits_for(known, lang), known_values(known, lang)
+        )
+        okr = OKRSet(
+            goal=plan.objectives[0].title if plan.objectives else plan.goal,
+            language=code,
+            team=team,
+            cycle=cycle,
+            objectives=writer.objectives(selection, candidates),
+        )
+        return self._finish(okr, hits, writer, candidates, timings, start, parent=plan)
+
+    def _slot_metrics(
+        self, parents: dict[str, str], slots: list[str], team: str, candidates: Candidates
+    ) -> dict[str, list[Metric]]:
+        """For each plan key result, the team's metrics nearest to it; all of them join the
+        candidates, so a repeated pick can fall back on the next one."""
+        index = self._catalogue()
+        function = index.catalogue.function_of(team) or index.function_for(" ".join(parents.values()))
+        per_slot = {where: index.metrics(parents[where], N_SLOT_METRICS, function) for where in slots}
+        for metrics in per_slot.values():
+            known = {m.id for m in candidates.metrics}
+            candidates.metrics += [m for m in metrics if m.id not in known]
+        return per_slot
+
     def _finish(
-        self, okr: OKRSet, hits, writer: Writer, candidates: Candidates, timings: Timings, start: float
+        self,
+        okr: OKRSet,
+        hits,
+        writer: Writer,
+        candidates: Candidates,
+        timings: Timings,
+        start: float,
+        parent: OKRSet | None = None,
     ) -> DraftResult:
-        """Shared by draft and refine: citations, validate, swap metrics that still have errors."""
+        """Shared by draft, refine and cascade: citations, validate, swap metrics that still have errors."""
         _cite(okr, hits)
         t = time.perf_counter()
-        report = validate(okr, language=writer.lang.code)
+        report = validate(okr, language=writer.lang.code, parent=parent)
         timings.validation_s += time.perf_counter() - t
         rounds = 0
         notes: list[str] = []
@@ -525,7 +646,7 @@ class Drafter:
             rounds += 1
             notes += self._swap(okr, report, writer, candidates)
             t = time.perf_counter()
-            report = validate(okr, language=writer.lang.code)
+            report = validate(okr, language=writer.lang.code, parent=parent)
             timings.validation_s += time.perf_counter() - t
         timings.total_s = time.perf_counter() - start
         for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
@@ -555,9 +676,40 @@ class Drafter:
             if metric is None:
                 break
             used.add(metric.id)
-            okr.objectives[f.objective].key_results[f.key_result] = writer.key_result(metric, None, None)
+            new = writer.key_result(metric, None, None)
+            new.parent = old.parent  # a cascaded key result keeps the company key result it feeds
+            okr.objectives[f.objective].key_results[f.key_result] = new
             notes.append(f"O{f.objective + 1} KR{f.key_result + 1}: replaced “{old.text}” ({f.rule})")
         return notes
+
+
+def _as_selection(picked, slots: list[str]) -> SimpleNamespace:
+    """A cascade's reply in the shape Writer.objectives reads, each key result with the plan line it
+    feeds ('O1 KR2', written as people say it)."""
+    if not slots:
+        for obj in picked.objectives:
+            for kp in obj.key_results:
+                kp.feeds = kp.feeds.replace("_", " ")
+        return picked
+    krs = []
+    for where in slots:
+        pick = getattr(picked, slot_name(where))
+        krs.append(
+            SimpleNamespace(metric=pick.metric, baseline=pick.baseline, target=pick.target, feeds=where)
+        )
+    return SimpleNamespace(objectives=[SimpleNamespace(objective=picked.objective, key_results=krs)])
+
+
+def plan_places(plan: OKRSet) -> dict[str, str]:
+    """What a team key result may feed: each of the plan's key results by label ('O1 KR2'), or the
+    objective itself ('O1') when it has none yet (a company objective given as one sentence)."""
+    places: dict[str, str] = {}
+    for i, obj in enumerate(plan.objectives):
+        if not obj.key_results:
+            places[f"O{i + 1}"] = obj.title
+        for j, kr in enumerate(obj.key_results):
+            places[f"O{i + 1} KR{j + 1}"] = kr.text
+    return places
 
 
 def _retrieval():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 
 from assistant.domain import KeyResult, OKRSet, Report
 
@@ -28,6 +29,7 @@ CSV_COLUMNS = [
     "confidence",
     "baseline_source",
     "findings",
+    "parent",
 ]
 
 
@@ -103,7 +105,23 @@ def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, s
             )
             lines += ["", f"Inspired by: {cited}"]
         lines.append("")
+    lines += _teams_markdown(okr)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _teams_markdown(okr: OKRSet) -> list[str]:
+    """Cascaded team sets as a nested list under the plan: team, objective, key results with the
+    plan key result each one feeds."""
+    lines: list[str] = []
+    for team in okr.teams:
+        lines += [f"## Team: {one_line(team.team) or 'unnamed'}", ""]
+        for i, obj in enumerate(team.objectives):
+            lines.append(f"- **O{i + 1}: {obj.title}**")
+            for j, kr in enumerate(obj.key_results):
+                feeds = f" — feeds {kr.parent}" if kr.parent else ""
+                lines.append(f"  - KR{j + 1}: {kr.text}{feeds}")
+        lines.append("")
+    return lines
 
 
 def to_csv(okr: OKRSet, report: Report | None = None, goal_id: str = "", bom: bool = True) -> str:
@@ -113,6 +131,13 @@ def to_csv(okr: OKRSet, report: Report | None = None, goal_id: str = "", bom: bo
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
+    _csv_rows(writer, okr, report, goal_id)
+    for team in okr.teams:  # a cascade: each team's rows after the plan's, with the link they feed
+        _csv_rows(writer, team, None, goal_id)
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def _csv_rows(writer: csv.DictWriter, okr: OKRSet, report: Report | None, goal_id: str) -> None:
     for i, obj in enumerate(okr.objectives):
         for j, kr in enumerate(obj.key_results):
             found = _findings_for(report, i, j)
@@ -134,9 +159,9 @@ def to_csv(okr: OKRSet, report: Report | None = None, goal_id: str = "", bom: bo
                 "confidence": "",
                 "baseline_source": kr.baseline_source.value if kr.baseline_source else "",
                 "findings": "; ".join(f"{f.severity.value}: {f.message}" for f in found),
+                "parent": kr.parent or "",
             }
             writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return ("\ufeff" if bom else "") + out.getvalue()
 
 
 def to_json(okr: OKRSet, report: Report | None = None) -> str:
@@ -146,3 +171,90 @@ def to_json(okr: OKRSet, report: Report | None = None) -> str:
     if report:
         data["validation"] = report.model_dump(mode="json")
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def md_cell(value: object) -> str:
+    """A Markdown table cell: one line (newlines collapsed), pipes escaped as \\|."""
+    return one_line("" if value is None else str(value)).replace("|", "\\|")
+
+
+def table_lines(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A GitHub-flavoured Markdown table (what Notion imports as a table), every cell through md_cell."""
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def csv_table(header: Sequence[str], rows: Sequence[Sequence[object]], bom: bool = True) -> str:
+    """A CSV with this header and rows, in the same dress as to_csv: a BOM for Excel, no formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([csv_cell("" if c is None else str(c)) for c in row] for row in rows)
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def to_markdown_table(
+    okr: OKRSet, report: Report | None = None, team_reports: list[Report] | None = None
+) -> str:
+    """The set as one Markdown table (Notion imports a .md like this as a page with a table): a title,
+    a meta line, then a row per key result with its objective, baseline, target, due date, owner and
+    findings. A cascaded plan adds its team sets' rows, with Team and Feeds columns; `team_reports`
+    (one per team, in order) fills their findings. Findings about the whole set follow the table."""
+    title = okr.goal or okr.name
+    lines = [f"# OKRs: {one_line(title)}" if title else "# OKRs", ""]
+    # Cycle first: `okr check` reads "Cycle: 2027-Q1 · Team: growth" back as both.
+    meta = " · ".join(f"{k}: {one_line(v)}" for k, v in (("Cycle", okr.cycle), ("Team", okr.team)) if v)
+    lines += [meta, ""] if meta else []
+    if report:
+        lines += [f"Validator score: {report.score}/100 ({'passed' if report.passed else 'has errors'})", ""]
+    header = ["Objective", "Key result", "Baseline", "Target", "Due", "Owner", "Feeds", "Findings"]
+    rows = _table_rows(okr, report)
+    if okr.teams:
+        header = ["Team", *header]
+        rows = [[okr.team or "plan", *row] for row in rows]
+        reports = list(team_reports or [])
+        for k, team in enumerate(okr.teams):
+            found = reports[k] if k < len(reports) else None
+            rows += [[team.team or "", *row] for row in _table_rows(team, found)]
+    else:  # a single set feeds nothing: no Feeds column
+        header.remove("Feeds")
+        rows = [row[:6] + row[7:] for row in rows]
+    lines += table_lines(header, rows)
+    general = [("", f) for f in (report.at() if report else [])]
+    for team, found in zip(okr.teams, team_reports or [], strict=False):
+        general += [(f"team {one_line(team.team) or '?'}: ", f) for f in found.at()]
+    if general:
+        lines += ["", "Findings on the whole set:"]
+        lines += [f"- {who}{f.severity.value}: {f.message} {f.suggestion}".rstrip() for who, f in general]
+    return "\n".join(lines) + "\n"
+
+
+def _table_rows(okr: OKRSet, report: Report | None) -> list[list[str]]:
+    """Objective, key result, baseline, target, due, owner, feeds, findings: a row per key result (an
+    objective without key results still gets one); the objective's own findings on its first row."""
+    rows = []
+    for i, obj in enumerate(okr.objectives):
+        objective = f"O{i + 1}: {obj.title}"
+        about = [f"objective: {f.severity.value}: {f.message}" for f in (report.at(i) if report else [])]
+        if not obj.key_results:
+            rows.append([objective, "", "", "", "", obj.owner or "", "", "; ".join(about)])
+        for j, kr in enumerate(obj.key_results):
+            found = (about if j == 0 else []) + [
+                f"{f.severity.value}: {f.message}" for f in _findings_for(report, i, j)
+            ]
+            unit = kr.unit or ""
+            sep = "" if unit in ("%", "") else " "
+            rows.append(
+                [
+                    objective,
+                    f"KR{j + 1}: {kr.text}",
+                    f"{_num(kr.baseline)}{sep}{unit}" if kr.baseline is not None else "",
+                    f"{_num(kr.target)}{sep}{unit}" if kr.target is not None else "",
+                    kr.deadline or "",
+                    kr.owner or obj.owner or "",
+                    kr.parent or "",
+                    "; ".join(found),
+                ]
+            )
+    return rows

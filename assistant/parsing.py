@@ -65,6 +65,8 @@ def _cycle_or_none(value: str) -> str | None:
 def _from_data(data: object, name: str) -> OKRSet:
     if isinstance(data, dict) and "okr_set" in data:  # the output of `okr draft --json`
         data = data["okr_set"]
+    elif isinstance(data, dict) and isinstance(data.get("plan"), dict):  # `okr cascade --format json`
+        data = data["plan"]
     if isinstance(data, list):
         data = {"objectives": data}
     if not isinstance(data, dict):

@@ -9,16 +9,14 @@ healthy result for an ambitious set, and 1.0 everywhere means the goals were too
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from assistant import languages
 from assistant.domain import CheckIn, KeyResult, OKRSet
 from assistant.features import analyse
-from assistant.validator import label, language_of
+from assistant.validator import label, language_of, place
 
 BANDS = ((0.7, "delivered"), (0.4, "progress, fell short"), (0.0, "no real progress"))
-_LABEL = re.compile(r"^\s*O\s*(\d+)\s*[-.:/ ]?\s*KR\s*(\d+)\s*$", re.IGNORECASE)
 
 
 class ScoreError(ValueError):
@@ -65,8 +63,8 @@ def band(score: float) -> str:
 
 def locate(okr: OKRSet, where: str) -> tuple[int, int]:
     """Indices of 'O1 KR2' (also 'o1kr2', 'O1-KR2'); a ScoreError names what exists."""
-    match = _LABEL.match(where)
-    i, j = (int(match[1]) - 1, int(match[2]) - 1) if match else (-1, -1)
+    found = place(where)
+    i, j = (found[0], found[1]) if found and found[1] is not None else (-1, -1)
     if not (0 <= i < len(okr.objectives) and 0 <= j < len(okr.objectives[i].key_results)):
         known = ", ".join(
             label(a, b) for a, o in enumerate(okr.objectives) for b in range(len(o.key_results))

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +252,116 @@ def from_table(rows: list[list], base: OKRSet | None) -> OKRSet:
     return base.model_copy(update={"objectives": objectives})
 
 
+def render_cascade(result) -> str:
+    """A cascade as a tree: each plan key result with the team key results that feed it, then each
+    team's set with its findings (links included)."""
+    plan = result.plan
+    lang = plan.language if plan.language in languages.available() else "en"
+    rtl = languages.get(lang).direction == "rtl"
+    fed: dict[str, list[str]] = {}
+    for team in plan.teams:
+        for j, kr in enumerate(team.objectives[0].key_results if team.objectives else []):
+            if kr.parent:
+                fed.setdefault(kr.parent, []).append(
+                    f"<b>{_esc(team.team)}</b> KR{j + 1} {_text(kr.text, rtl)}"
+                )
+    rows = []
+    for i, obj in enumerate(plan.objectives):
+        rows.append(f"<h3>O{i + 1}. {_text(obj.title, rtl)}</h3>")
+        places = [(f"O{i + 1}", obj.title)] + [
+            (f"O{i + 1} KR{j + 1}", kr.text) for j, kr in enumerate(obj.key_results)
+        ]
+        for where, text in places:
+            feeders = fed.get(where, [])
+            if where != f"O{i + 1}":
+                rows.append(f'<div class="okr-kr"><b>{_esc(where.split()[-1])}</b> {_text(text, rtl)}</div>')
+            elif not feeders:
+                continue
+            items = "".join(f"<li>{f}</li>" for f in feeders) or "<li><i>no team feeds it yet</i></li>"
+            rows.append(f'<ul class="okr-detail cascade-feeds" data-parent="{_esc(where)}">{items}</ul>')
+    tree = f'<div class="okr-card cascade-tree" dir="{"rtl" if rtl else "ltr"}">{"".join(rows)}</div>'
+    teams = "".join(
+        f'<div class="cascade-team" data-team="{_esc(t.team)}"><h3>Team {_esc(t.team)}</h3>{render_set(t, r)}</div>'
+        for t, r in zip(plan.teams, result.team_reports, strict=True)
+    )
+    return f"<div class='okr-score'>Cascaded to {len(plan.teams)} team(s) in {result.seconds:.0f} s</div>{tree}{teams}"
+
+
+CHECKIN_HEADERS = ["key_result", "text", "baseline", "target", "value", "confidence", "note"]
+
+
+def checkin_rows(okr: OKRSet | None) -> list[list]:
+    """One row per key result to type this week's value into (label, text, numbers, empty value)."""
+    if okr is None or not okr.objectives:
+        return [["", "", None, None, None, None, ""]]
+    from assistant.score import scorecard
+
+    card = scorecard(okr)
+    return [
+        [k.label, k.text, k.baseline, k.target, None, None, ""]
+        for o in card.objectives
+        for k in o.key_results
+    ]
+
+
+def render_scorecard(okr: OKRSet, at=None) -> str:
+    """Scores 0-1 per key result and objective, in seed 003's bands, as bars people read at a glance."""
+    import datetime as dt
+
+    from assistant.score import band, scorecard
+
+    # As of today, or of the latest check-in when one is dated later (a plan filled in ahead).
+    at = at or max([dt.date.today(), *(c.date for c in okr.checkins)])
+    card = scorecard(okr, at)
+    overall = card.score
+    parts = [
+        f'<div class="okr-score" id="checkin-score">Score {overall:.2f} — {band(overall)}</div>'
+        if overall is not None
+        else '<div class="okr-score" id="checkin-score">No check-ins yet: type this week\'s values and press Record</div>'
+    ]
+    for obj in card.objectives:
+        head = f"{obj.label}. {_esc(obj.title)}" + (f" — {obj.score:.2f}" if obj.score is not None else "")
+        krs = []
+        for k in obj.key_results:
+            if k.score is None:
+                why = k.problem or "no check-in yet"
+                krs.append(
+                    f'<div class="okr-kr"><b>{k.label}</b> {_esc(k.text)}<div class="okr-detail">{_esc(why)}</div></div>'
+                )
+                continue
+            width = round(100 * k.score)
+            colour = "#067647" if k.score >= 0.7 else "#b54708" if k.score >= 0.4 else "#b42318"
+            conf = f" · confidence {k.confidence}/10" if k.confidence else ""
+            krs.append(
+                f'<div class="okr-kr" data-kr="{k.label}"><b>{k.label}</b> {_esc(k.text)}'
+                f'<div style="background:#eaecf0;border-radius:4px;height:8px;margin:4px 12px">'
+                f'<div style="width:{width}%;background:{colour};height:8px;border-radius:4px"></div></div>'
+                f'<div class="okr-detail">score {k.score:.2f} ({band(k.score)}) · {k.value:g} on {k.as_of}{conf}</div></div>'
+            )
+        parts.append(f'<div class="okr-card"><h3>{head}</h3>{"".join(krs)}</div>')
+    parts += [
+        f"<div class='okr-finding' style='color:{COLOURS['warning']}'>{_esc(w)}</div>" for w in card.warnings
+    ]
+    return "".join(parts)
+
+
+def progress_frame(okr: OKRSet):
+    """Score over time per key result (one point per check-in date), for the line chart."""
+    import pandas as pd
+
+    from assistant.score import scorecard
+
+    rows = []
+    for day in sorted({c.date for c in okr.checkins}):
+        for obj in scorecard(okr, day).objectives:
+            rows += [
+                {"date": str(day), "score": k.score, "key_result": k.label}
+                for k in obj.key_results
+                if k.score is not None
+            ]
+    return pd.DataFrame(rows, columns=["date", "score", "key_result"])
+
+
 class ChatApp:
     """Session-independent logic of the web chat; per-session state is the current DraftResult."""
 
@@ -327,23 +437,31 @@ class ChatApp:
         self, outcome: dict, message: str, current, mode, team, lang, objectives, cycle
     ) -> Iterator[str]:
         """Draft or refine in a worker thread, yielding its progress lines as they come."""
+
+        def job(drafter: Drafter) -> DraftResult:
+            if mode == "refine" and current is not None:
+                return drafter.refine(current.okr_set, message, current.examples)
+            request = parse_request(
+                goal=message,
+                team=team or None,
+                language=lang or "auto",
+                n_objectives=int(objectives or 1),
+                cycle=cycle or None,
+            )
+            return drafter.draft(request)
+
+        yield from self._background(job, outcome)
+
+    def _background(self, job: Callable[[Drafter], Any], outcome: dict) -> Iterator[str]:
+        """Run `job` with a drafter that reports to a queue, in a worker thread; yield its stages.
+        The result (or the exception, never raised here) lands in `outcome`."""
         stages: queue.Queue[str | None] = queue.Queue()
         drafter = self.drafter.with_progress(stages.put)
 
         def work() -> None:
             try:
-                if mode == "refine" and current is not None:
-                    outcome["result"] = drafter.refine(current.okr_set, message, current.examples)
-                else:
-                    request = parse_request(
-                        goal=message,
-                        team=team or None,
-                        language=lang or "auto",
-                        n_objectives=int(objectives or 1),
-                        cycle=cycle or None,
-                    )
-                    outcome["result"] = drafter.draft(request)
-            except Exception as exc:  # every failure becomes a chat message, never a crash
+                outcome["result"] = job(drafter)
+            except Exception as exc:  # every failure becomes a message, never a crash
                 outcome["error"] = exc
             finally:
                 stages.put(None)
@@ -351,6 +469,96 @@ class ChatApp:
         threading.Thread(target=work, daemon=True, name="okr-chat-turn").start()
         while (stage := stages.get()) is not None:
             yield stage
+
+    def cascade(self, state: dict | None, teams: str) -> Iterator[tuple[str, str | None]]:
+        """'Cascade to teams' on the current draft: the tree as HTML (stages while it runs) and a
+        JSON file of the plan with its team sets."""
+        from assistant.cascade import CascadeError, cascade, parse_teams
+
+        if not state:
+            yield "<p>Draft the company's OKRs first, then cascade them to teams.</p>", None
+            return
+        try:
+            names = parse_teams(teams or "")
+        except CascadeError as exc:
+            yield f"<p class='okr-finding'>{_esc(exc)}</p>", None
+            return
+        plan = DraftResult.model_validate(state).okr_set.model_copy(deep=True)
+        plan.teams = []
+        outcome: dict[str, Any] = {}
+        for stage in self._background(lambda d: cascade(d, plan, names), outcome):
+            yield f"<p>⏳ {_esc(stage[:1].upper() + stage[1:])}…</p>", None
+        if "error" in outcome:
+            yield f"<p class='okr-finding'>⚠️ {_esc(plain_error(outcome['error']))}</p>", None
+            return
+        result = outcome["result"]
+        folder = Path(tempfile.mkdtemp(dir=self.exports))
+        path = folder / file_name(plan, "json").replace("okrs-", "cascade-", 1)
+        path.write_text(result.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+        yield render_cascade(result), str(path)
+
+    def load_plan(self, state: dict | None, upload: str | None) -> tuple[dict | None, list[list], str]:
+        """The plan to check in against: an uploaded file (any format `okr check` reads, check-ins
+        kept), else the current draft."""
+        from assistant.parsing import InputError, read, read_document
+
+        if upload:
+            try:
+                text, name = read(upload)
+                okr = read_document(text, Path(name).name).okr_set
+            except InputError as exc:
+                return None, checkin_rows(None), f"<p class='okr-finding'>{_esc(exc)}</p>"
+        elif state:
+            okr = DraftResult.model_validate(state).okr_set
+        else:
+            return None, checkin_rows(None), "<p>Draft OKRs first, or upload a plan.</p>"
+        return okr.model_dump(mode="json"), checkin_rows(okr), render_scorecard(okr)
+
+    def record(self, plan: dict | None, rows: Any, day: str) -> tuple[dict | None, str, Any, str | None]:
+        """Add a check-in for every row with a value, then score: (plan, scorecard, chart data, file)."""
+        import datetime as dt
+
+        from assistant.domain import CheckIn
+        from assistant.score import ScoreError
+
+        if not plan:
+            return plan, "<p>Load a plan first (the current draft or a file).</p>", None, None
+        okr = OKRSet.model_validate(plan)
+        try:
+            when = dt.date.fromisoformat(str(day or "").strip() or dt.date.today().isoformat())
+        except ValueError:
+            return plan, f"<p class='okr-finding'>{_esc(day)} is not a date like 2027-02-15.</p>", None, None
+        values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
+        added = []
+        for row in values:
+            where, value, confidence, note = (
+                row[0],
+                _number(row[4]),
+                _number(row[5]),
+                row[6] if len(row) > 6 else "",
+            )
+            if not where or value is None:
+                continue
+            if confidence is not None and not 1 <= confidence <= 10:
+                return plan, f"<p class='okr-finding'>{_esc(where)}: confidence is 1-10.</p>", None, None
+            added.append(
+                CheckIn(
+                    date=when,
+                    key_result=str(where),
+                    value=value,
+                    confidence=int(confidence) if confidence is not None else None,
+                    note=str(note or "") or None,
+                )
+            )
+        okr.checkins += added
+        try:
+            html_card = render_scorecard(okr, when)
+        except ScoreError as exc:
+            return plan, f"<p class='okr-finding'>{_esc(exc)}</p>", None, None
+        folder = Path(tempfile.mkdtemp(dir=self.exports))
+        path = folder / file_name(okr, "json").replace("okrs-", "plan-", 1)
+        path.write_text(okr.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+        return okr.model_dump(mode="json"), html_card, progress_frame(okr), str(path)
 
     def edited(self, rows: Any, state: dict | None) -> tuple[dict | None, str]:
         """Direct edits in the table: rebuild the set and re-validate at once (no model call)."""
@@ -418,6 +626,13 @@ def _reply(result: DraftResult, before: DraftResult | None) -> str:
     return "Changed:\n" + "\n".join(f"- {line}" for line in lines) + f"\n\nNow {quality}."
 
 
+def _today() -> str:
+    """Today's date for the check-in form, read when the page loads (not when the server started)."""
+    import datetime as dt
+
+    return dt.date.today().isoformat()
+
+
 def plain_error(exc: Exception) -> str:
     """An error in words for the person typing: what happened and what to do now."""
     if isinstance(exc, ModelError):
@@ -473,6 +688,15 @@ def build(app: ChatApp, concurrency: int = 2, queue_size: int = 64):
                     cycle = gr.Textbox(
                         label="Cycle", placeholder="2027-Q1 (default: the quarter being planned)"
                     )
+                with gr.Accordion("Cascade to teams", open=False, elem_id="cascade-box"):
+                    teams_box = gr.Textbox(
+                        label="Teams, comma-separated: each gets an objective that feeds this draft",
+                        placeholder="product, marketing, customer-success",
+                        elem_id="cascade-teams",
+                    )
+                    cascade_btn = gr.Button("Cascade", elem_id="cascade-run")
+                    cascade_view = gr.HTML(elem_id="cascade-view")
+                    cascade_file = gr.DownloadButton("Download the cascade (JSON)", elem_id="cascade-json")
                 with gr.Accordion("Inspired by (library examples)", open=False):
                     sources = gr.Markdown("No examples yet.", elem_id="sources")
                 with gr.Accordion(
@@ -502,6 +726,59 @@ def build(app: ChatApp, concurrency: int = 2, queue_size: int = 64):
             check_btn = gr.Button("Check", variant="primary", elem_id="check-run")
             checked = gr.HTML(elem_id="check-view")
         check_btn.click(check_document, [pasted, upload], [checked], api_visibility="private")
+
+        with gr.Tab("Check-ins", elem_id="tab-checkin"):
+            gr.Markdown(
+                "Record where each key result stands. Scores run from 0 (baseline) to 1 (target); 0.7 is a "
+                "healthy end-of-cycle result for an ambitious set. Confidence is 1-10."
+            )
+            plan_state = gr.State(None)
+            with gr.Row():
+                use_draft = gr.Button("Use the current draft", elem_id="checkin-use-draft")
+                plan_file = gr.File(
+                    label="...or upload a plan (check-ins in it are kept)",
+                    file_types=[".json", ".yaml", ".yml", ".md", ".txt", ".csv", ".xlsx"],
+                    type="filepath",
+                    elem_id="checkin-file",
+                )
+            day = gr.Textbox(label="Date", value=_today, elem_id="checkin-date")
+            checkin_grid = gr.Dataframe(
+                headers=CHECKIN_HEADERS,
+                value=checkin_rows(None),
+                interactive=True,
+                type="array",
+                elem_id="checkin-table",
+                wrap=True,
+            )
+            record_btn = gr.Button("Record and score", variant="primary", elem_id="checkin-run")
+            scored = gr.HTML(elem_id="checkin-view")
+            chart = gr.LinePlot(
+                x="date",
+                y="score",
+                color="key_result",
+                y_lim=[0, 1],
+                label="Progress",
+                elem_id="checkin-chart",
+            )
+            plan_dl = gr.DownloadButton("Download the plan with check-ins (JSON)", elem_id="checkin-json")
+        use_draft.click(
+            lambda st: app.load_plan(st, None),
+            [state],
+            [plan_state, checkin_grid, scored],
+            api_visibility="private",
+        )
+        plan_file.upload(
+            lambda f: app.load_plan(None, f),
+            [plan_file],
+            [plan_state, checkin_grid, scored],
+            api_visibility="private",
+        )
+        record_btn.click(
+            app.record,
+            [plan_state, checkin_grid, day],
+            [plan_state, scored, chart, plan_dl],
+            api_visibility="private",
+        )
 
         def stream(turns):
             """The turn's outputs plus the visibility of the choice row and the retry button."""
@@ -550,6 +827,13 @@ def build(app: ChatApp, concurrency: int = 2, queue_size: int = 64):
         )
         grid.input(app.edited, [grid, state], [state, view], api_visibility="private").then(
             exports, [state], [md_btn, json_btn, csv_btn], api_visibility="private"
+        )
+        cascade_btn.click(
+            app.cascade,
+            [state, teams_box],
+            [cascade_view, cascade_file],
+            concurrency_limit=concurrency,
+            api_visibility="private",
         )
         gr.api(app.draft_api, api_name="draft", concurrency_limit=concurrency)
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)

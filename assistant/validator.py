@@ -9,6 +9,11 @@ key results  has_quantity text_quantity has_placeholder has_vague_metric has_bas
              baseline_source duplicate_of bad_number text
 objectives   has_quantity content_words words has_verb is_bau kr_count duplicate_of text
 set          objective_count
+
+In a team set cascaded from a company plan (`validate(team, parent=plan)`), and on the plan itself:
+aligned key results     text parent parent_found parent_text copies_parent against_parent
+aligned objectives      text linked
+supported key results   text teams supported_by (the plan's key results, when it has `teams`)
 """
 
 from __future__ import annotations
@@ -117,6 +122,28 @@ def label(objective: int | None, key_result: int | None = None) -> str:
     if objective is None:
         return "the set"
     return f"O{objective + 1}" + (f" KR{key_result + 1}" if key_result is not None else "")
+
+
+_PLACE = re.compile(r"^\s*O\s*(\d+)(?:\s*[-.:/ ]?\s*KR\s*(\d+))?\s*$", re.IGNORECASE)
+
+
+def place(where: str | None) -> tuple[int, int | None] | None:
+    """Indices of 'O1 KR2' (also 'o1kr2', 'O1-KR2') or 'O2'; None when it names no place."""
+    match = _PLACE.match(where or "")
+    if not match or int(match[1]) < 1 or (match[2] and int(match[2]) < 1):
+        return None
+    return int(match[1]) - 1, (int(match[2]) - 1 if match[2] else None)
+
+
+def at_place(okr: OKRSet, where: str | None) -> Objective | KeyResult | None:
+    """The objective or key result a label names in a set, or None when the set has no such place."""
+    found = place(where)
+    if found is None or found[0] >= len(okr.objectives):
+        return None
+    obj = okr.objectives[found[0]]
+    if found[1] is None:
+        return obj
+    return obj.key_results[found[1]] if found[1] < len(obj.key_results) else None
 
 
 def _findings(
@@ -290,8 +317,81 @@ def _objective_language(obj: Objective, default: str) -> str:
     return languages.detect(" ".join([obj.title] + [kr.text for kr in obj.key_results]), default=default)
 
 
-def validate(okr: OKRSet, language: str | None = None) -> Report:
-    """Check a whole OKR set. Deterministic: the same set always gets the same report."""
+_VERBATIM = re.compile(r"[\W_]+")
+
+
+def _verbatim(text: str) -> str:
+    """Text as copied: case, spacing and punctuation ignored, numbers kept."""
+    return _VERBATIM.sub(" ", text.casefold()).strip()
+
+
+def _same_metric(kr: KeyResult, other: KeyResult, lang: Language) -> bool:
+    """Two key results measure the same thing: the same catalogue metric or metric name, or (written
+    by people) the same content words once the leading verb is set aside."""
+    if kr.metric_id and other.metric_id:
+        return kr.metric_id == other.metric_id
+    if kr.metric and other.metric:
+        return kr.metric.casefold().strip() == other.metric.casefold().strip()
+    mine, theirs = (_stems(" ".join(t.split()[1:]), lang) for t in (kr.text, other.text))
+    return same_objective(mine, theirs)
+
+
+def _direction(kr: KeyResult, lang: Language) -> str | None:
+    direction = _kr_facts(kr, analyse(kr.text, lang), False)["direction"]
+    return str(direction) if direction else None
+
+
+def _alignment(okr: OKRSet, parent: OKRSet, code: str) -> list[Finding]:
+    """A team set against the plan it was cascaded from: links that point nowhere, key results that
+    copy their parent, metrics moved against the parent's direction, objectives linked to nothing."""
+    lang = languages.get(code)
+    out: list[Finding] = []
+    for i, obj in enumerate(okr.objectives):
+        for j, kr in enumerate(obj.key_results):
+            if not kr.parent:
+                continue
+            up = at_place(parent, kr.parent)
+            up_kr = up if isinstance(up, KeyResult) else None
+            facts = {
+                "text": kr.text,
+                "parent": kr.parent,
+                "parent_found": up is not None,
+                "parent_text": (up.text if isinstance(up, KeyResult) else up.title) if up else "",
+                "copies_parent": bool(up_kr and _verbatim(kr.text) == _verbatim(up_kr.text)),
+                "against_parent": bool(
+                    up_kr
+                    and _same_metric(kr, up_kr, lang)
+                    and {_direction(kr, lang), _direction(up_kr, lang)} == {"increase", "decrease"}
+                ),
+            }
+            out += _findings("aligned_key_result", facts, i, j)
+        linked = any(kr.parent for kr in obj.key_results)
+        out += _findings("aligned_objective", {"text": obj.title, "linked": linked}, i)
+    return out
+
+
+def _support(okr: OKRSet) -> list[Finding]:
+    """The plan's key results that no cascaded team key result feeds (naming it or its objective)."""
+    fed = {
+        place(kr.parent)
+        for team in okr.teams
+        for obj in team.objectives
+        for kr in obj.key_results
+        if kr.parent
+    }
+    out: list[Finding] = []
+    for i, obj in enumerate(okr.objectives):
+        for j, kr in enumerate(obj.key_results):
+            count = int((i, j) in fed or (i, None) in fed)
+            facts = {"text": kr.text, "teams": len(okr.teams), "supported_by": count}
+            out += _findings("supported_key_result", facts, i, j)
+    return out
+
+
+def validate(okr: OKRSet, language: str | None = None, parent: OKRSet | None = None) -> Report:
+    """Check a whole OKR set. Deterministic: the same set always gets the same report. With `parent`
+    (the plan a team set was cascaded from) the links are checked too; a plan with `teams` says which
+    of its key results no team feeds."""
     fixed = language or (okr.language if okr.language in languages.available() else None)
     code = fixed or language_of(okr)
     findings = _findings("set", {"objective_count": len(okr.objectives)})
@@ -302,6 +402,10 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
         found, kr_hits = _check_objective(i, obj, lang, okr.cycle, seen, okr.goal)
         findings += found
         hits += kr_hits
+    if parent is not None:
+        findings += _alignment(okr, parent, code)
+    if okr.teams:
+        findings += _support(okr)
     # The set's shape: objective and set findings, and key results that repeat one another.
     structural = [
         f for f in findings if f.key_result is None or rule_by_id()[f.rule].dimension == "structure"
@@ -317,6 +421,18 @@ def validate(okr: OKRSet, language: str | None = None) -> Report:
         language=code,
         counts=counts,
     )
+
+
+def validate_tree(okr: OKRSet, language: str | None = None) -> list[tuple[OKRSet, Report]]:
+    """A plan and every team set cascaded from it (depth first), each checked against its parent."""
+
+    def walk(node: OKRSet, parent: OKRSet | None) -> list[tuple[OKRSet, Report]]:
+        out = [(node, validate(node, language, parent))]
+        for team in node.teams:
+            out += walk(team, node)
+        return out
+
+    return walk(okr, None)
 
 
 def check_text(

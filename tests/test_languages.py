@@ -1,5 +1,7 @@
 """Numbers, ranges and timeframes as people write them, in every shipped language."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant import languages
@@ -166,3 +168,34 @@ def test_language_files_are_cached_by_content_and_never_stale(tmp_path):
     path.write_text("code: xx\nwords: [c]\n", encoding="utf-8")
     assert _load(path) == {"code": "xx", "words": ["c"]}  # new content, new copy
     assert len(list((tmp_path / "__pycache__").glob("xx.*"))) == 1  # the old copy is gone
+
+
+@pytest.mark.parametrize("code", languages.available())
+def test_word_lists_hold_only_strings(code):
+    """YAML 1.1 reads a bare no/on/yes/off as a boolean, and the word then silently never matches
+    (English and Spanish "no" was False for a while): quote them."""
+    import yaml
+
+    raw = yaml.safe_load((Path(languages.__file__).parent / f"{code}.yaml").read_text(encoding="utf-8"))
+
+    def odd(value, where=""):
+        if isinstance(value, dict):
+            return [x for k, v in value.items() for x in odd(v, f"{where}.{k}")]
+        if isinstance(value, list):
+            return [f"{where}: {v!r}" for v in value if isinstance(v, bool) or v is None] + [
+                x for v in value if isinstance(v, (dict, list)) for x in odd(v, where)
+            ]
+        return []
+
+    assert odd(raw) == []
+
+
+@pytest.mark.parametrize("code", languages.available())
+def test_every_catalogue_entry_is_named_in_every_language(code):
+    """The composed-sentence tests skip a metric with no name in a language (drafts would fall back
+    to English), so a language added without naming every metric and phrasing fails here."""
+    from assistant import catalogue
+
+    cat = catalogue.load()
+    assert [m.id for m in cat.metrics.values() if not m.name.get(code)] == []
+    assert [o.id for o in cat.objectives.values() if not o.text.get(code)] == []

@@ -257,3 +257,56 @@ def test_check_your_okrs_tab_shows_the_tree_read_and_the_findings(tmp_path):
     assert "Conseguir más clientes desde el blog" in check_document("", str(doc))
     assert "⚠️" in check_document("just some prose without any structure at all", None)
     assert "Paste your OKRs" in check_document("", None)
+
+
+# --- cascade and check-ins ----------------------------------------------------------------------
+
+
+def test_cascade_to_teams_streams_then_shows_the_tree_and_a_file(app):
+    _, state, *_ = first_turn(app, "Grow online sales", n=1)
+    steps = list(app.cascade(state, "ecommerce, shop"))
+    assert any("Team 1 of 2" in html for html, _ in steps[:-1])  # stages while it runs
+    html, path = steps[-1]
+    assert html.count('class="cascade-team"') == 2 and 'data-parent="O1 KR1"' in html
+    import json
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert Path(path).name.startswith("cascade-grow-online-sales")
+    assert [t["team"] for t in data["plan"]["teams"]] == ["ecommerce", "shop"]
+    assert all(k["parent"] for t in data["plan"]["teams"] for k in t["objectives"][0]["key_results"])
+
+
+def test_cascade_needs_a_draft_and_teams(app):
+    (html, path), *_ = list(app.cascade(None, "sales"))
+    assert "Draft the company's OKRs first" in html and path is None
+    _, state, *_ = first_turn(app, "Grow online sales", n=1)
+    (html, path), *_ = list(app.cascade(state, " , "))
+    assert "no teams" in html and path is None
+
+
+def test_checkins_record_values_score_them_and_keep_them_in_the_file(app):
+    import json
+
+    _, state, *_ = first_turn(app, "Grow online sales", n=1)
+    plan, rows, html = app.load_plan(state, None)
+    assert [r[0] for r in rows] == ["O1 KR1", "O1 KR2", "O1 KR3"] and "No check-ins yet" in html
+    base, target = rows[0][2], rows[0][3]
+    rows[0][4], rows[0][5] = base + 0.7 * (target - base), 8  # 70% of the way, confidence 8
+    plan, html, frame, path = app.record(plan, rows, "2027-02-15")
+    assert "score 0.70 (delivered)" in html and "confidence 8/10" in html
+    assert list(frame["key_result"]) == ["O1 KR1"] and list(frame["score"]) == [0.7]
+    saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert saved["checkins"][0]["key_result"] == "O1 KR1" and saved["checkins"][0]["date"] == "2027-02-15"
+    reloaded, _, html2 = app.load_plan(None, path)  # the downloaded plan comes back with its check-ins
+    assert "score 0.70" in html2 and len(reloaded["checkins"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "confidence", "needle"), [("15/02/2027", None, "not a date"), ("2027-02-15", 12, "1-10")]
+)
+def test_bad_checkins_say_what_to_fix(app, day, confidence, needle):
+    _, state, *_ = first_turn(app, "Grow online sales", n=1)
+    plan, rows, _ = app.load_plan(state, None)
+    rows[0][4], rows[0][5] = 1, confidence
+    kept, html, _, path = app.record(plan, rows, day)
+    assert needle in html and path is None and kept == plan

@@ -124,3 +124,40 @@ def test_persian_reads_right_to_left_on_a_phone(running_app, browser):
     send_top = page.locator("#send").bounding_box()["y"]
     assert view_top > send_top and view_top - send_top < 400  # the draft follows the chat directly
     _shot(page, "chat-phone-fa.png")
+
+
+def test_cascade_a_draft_to_teams_then_check_in(running_app, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(running_app)
+    box = page.locator("#goal-box textarea")
+    box.fill("Grow online sales")
+    box.press("Enter")
+    expect(page.locator("#okr-view .objective")).to_have_count(1, timeout=60_000)
+
+    page.locator("#cascade-box").get_by_text("Cascade to teams").click()
+    page.locator("#cascade-teams textarea").fill("ecommerce, shop")
+    page.locator("#cascade-run").click()
+    view = page.locator("#cascade-view")
+    expect(view.locator(".cascade-team")).to_have_count(2, timeout=90_000)
+    expect(view.locator('.cascade-feeds[data-parent="O1 KR1"] li').first).to_be_visible()
+    expect(view).to_contain_text("Team ecommerce")
+    _shot(page, "cascade.png")
+
+    page.locator("#tab-checkin-button").click()
+    page.locator("#checkin-use-draft").click()
+    table = page.locator("#checkin-table")
+    expect(table).to_contain_text("O1 KR1", timeout=30_000)
+    cell = lambda col: table.locator(f'[data-testid="cell-0-{col}"]')  # noqa: E731 (row 1, visible grid)
+    baseline, target = float(cell(2).inner_text()), float(cell(3).inner_text())
+    value_cell = cell(4)
+    value_cell.dblclick()
+    page.keyboard.type(f"{baseline + 0.5 * (target - baseline):g}")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    page.locator("#checkin-date input, #checkin-date textarea").first.fill("2027-02-15")
+    page.locator("#checkin-run").click()
+    expect(page.locator("#checkin-view [data-kr='O1 KR1']")).to_contain_text("score 0.50", timeout=30_000)
+    expect(page.locator("#checkin-score")).to_contain_text("Score 0.50")
+    _shot(page, "checkin.png")

@@ -175,7 +175,14 @@ def test_rule_table_is_complete_and_documented():
     assert len(ids) == len(set(ids))
     for r in rules():
         assert r.message and r.suggestion and r.source, r.id
-        assert r.target in {"key_result", "objective", "set"}
+        assert r.target in {
+            "key_result",
+            "objective",
+            "set",
+            "aligned_key_result",
+            "aligned_objective",
+            "supported_key_result",
+        }
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # The command modules of assistant.cli, in the order `okr --help` lists them.
-COMMANDS = ("check", "draft", "rewrite", "score", "checkin", "ui", "eval", "kb", "model")
+COMMANDS = ("check", "draft", "cascade", "rewrite", "score", "checkin", "ui", "eval", "kb", "model")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

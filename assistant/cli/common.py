@@ -1,5 +1,5 @@
 """What several commands share: exit codes, the one-line user error, colour, the model flags, the
-settings they select, the cycle argument type, and the last line of defence around every command.
+`--format` flag, the settings they select, the cycle argument type, and the last line of defence around every command.
 
 Only the standard library is imported here, so `okr check` pays nothing for it.
 """
@@ -84,6 +84,57 @@ def model_flags(parser: argparse.ArgumentParser) -> None:
         "--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1 (env OPENAI_BASE_URL)"
     )
     group.add_argument("--timeout", type=float, help="seconds to wait for one model reply (default 300)")
+
+
+# What each output format is, for the help line of every command's `--format`.
+FORMAT_HELP = {
+    "text": "a readable report",
+    "json": "for tools",
+    "md": "Markdown",
+    "md-table": "one Markdown table: Notion imports it as a page with a table",
+    "csv": "one row per key result, UTF-8 with a BOM for Excel",
+}
+
+
+class _FormatAction(argparse.Action):
+    """`--format X` and its aliases (`--json`, `--md`): one output format per command line. The same
+    format twice is fine; two different ones are a usage error, never a silent pick."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        value = self.const if self.nargs == 0 else values
+        given = getattr(namespace, "_format_given", None)
+        if given and given[1] != value:
+            raise argparse.ArgumentError(self, f"conflicts with {given[0]}: give one output format")
+        namespace._format_given = (option_string if self.nargs == 0 else f"{option_string} {value}", value)
+        setattr(namespace, self.dest, value)
+
+
+def format_flag(
+    parser: argparse.ArgumentParser,
+    choices: list[str],
+    default: str | None = "text",
+    aliases: dict[str, str] | None = None,
+    help: str | None = None,
+) -> None:
+    """`--format` with these choices, the same on every command that prints a result. `aliases` maps
+    an old flag to the format it stands for ({"--json": "json"}); `help` replaces the generated
+    line, and `FORMAT_HELP` names what each format is."""
+    if help is None:
+        described = ", ".join(
+            f"{c} ({FORMAT_HELP[c]})" if c in FORMAT_HELP and c != "json" else c for c in choices
+        )
+        help = f"output format: {described} (default: {default})"
+    parser.add_argument("--format", choices=choices, default=default, action=_FormatAction, help=help)
+    for flag, fmt in (aliases or {}).items():
+        parser.add_argument(
+            flag,
+            dest="format",
+            nargs=0,
+            const=fmt,
+            default=argparse.SUPPRESS,
+            action=_FormatAction,
+            help=f"same as --format {fmt}",
+        )
 
 
 def settings(args: argparse.Namespace) -> Settings:

@@ -1,4 +1,4 @@
-"""`okr draft`: one goal in, a drafted and validated OKR set out (text, JSON or Markdown)."""
+"""`okr draft`: one goal in, a drafted and validated OKR set out (text, JSON, Markdown or CSV)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from assistant.cli.common import (
     Paint,
     UserError,
     cycle,
+    format_flag,
     model_flags,
     paint_for,
     settings,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 # Shown on the key result's detail line ('30% (assumed: confirm) → 45%'), not again as findings.
 BASELINE_RULES = frozenset({"kr.baseline-assumed", "kr.baseline-unknown"})
+FORMATS = ["text", "json", "md", "md-table", "csv"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -46,9 +48,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--cycle", type=cycle, help="cycle such as 2026-Q1 (default: the quarter being planned)"
     )
     draft.add_argument("--context", metavar="FILE", help="a text file with background: numbers, constraints")
-    out = draft.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the result as JSON")
-    out.add_argument("--md", action="store_true", help="print the OKRs as Markdown")
+    format_flag(
+        draft,
+        FORMATS,
+        aliases={"--json": "json", "--md": "md"},
+        help="output format: text (default); json (the set, the validator's report, examples, timings); "
+        "md (Markdown that `okr check` reads back); md-table (one Markdown table: Notion imports it as "
+        "a page with a table); csv (one row per key result with its findings)",
+    )
     draft.add_argument(
         "--repair-rounds", type=int, default=2, metavar="N", help="repair rounds on errors (default 2)"
     )
@@ -69,15 +76,23 @@ def run(args: argparse.Namespace) -> int:
             result = Drafter(chosen, progress=progress, repair_rounds=args.repair_rounds).draft(request)
         except DraftError as exc:
             raise UserError(str(exc), EXIT_MODEL) from None
-    if args.json:
-        print(result.model_dump_json(indent=2))
-    elif args.md:
-        from assistant.export import to_markdown
-
-        print(to_markdown(result.okr_set, result.validation), end="")
-    else:
-        print(format_draft(result, paint_for(args.color)))
+    print(render(result, args.format, paint_for(args.color)), end="")
     return EXIT_OK if result.validation.passed else EXIT_FINDINGS
+
+
+def render(result: DraftResult, fmt: str, paint: Paint) -> str:
+    """The draft in one of FORMATS, ending with a newline."""
+    from assistant import export
+
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    if fmt == "md":
+        return export.to_markdown(result.okr_set, result.validation)
+    if fmt == "md-table":
+        return export.to_markdown_table(result.okr_set, result.validation)
+    if fmt == "csv":
+        return export.to_csv(result.okr_set, result.validation)
+    return format_draft(result, paint) + "\n"
 
 
 def _request(args: argparse.Namespace) -> DraftRequest:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.cli.common import EXIT_OK, Parser, UserError
+from assistant.cli.common import EXIT_OK, Parser, UserError, format_flag
+
+SEARCH_COLUMNS = ["id", "score", "language", "team", "objective", "objective_en"]
+METRIC_COLUMNS = ["id", "function", "unit", "polarity", "kpi", "name"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,11 +24,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("-k", type=int, default=5, help="how many examples (default 5)")
     search.add_argument("--lang", help="only examples in this language")
     search.add_argument("--team", help="prefer examples of this team")
-    search.add_argument("--json", action="store_true")
+    format_flag(
+        search,
+        ["text", "json", "csv"],
+        aliases={"--json": "json"},
+        help="output format: text (default); json (a list of hits); csv (one row per hit: "
+        + ", ".join(SEARCH_COLUMNS)
+        + ")",
+    )
     add = kbsub.add_parser("add", help="add your own past OKRs (any format okr check reads) to the library")
     add.add_argument("file")
     add.add_argument("--team", help="team to file them under")
-    kbsub.add_parser("list", help="list the files you added with `okr kb add`")
+    listing = kbsub.add_parser("list", help="list the files you added with `okr kb add`")
+    format_flag(
+        listing,
+        ["text", "json"],
+        help="output format: text (default); json (a list of files: name, path, examples, first_objective)",
+    )
     remove = kbsub.add_parser("remove", help="remove a file you added (by the name `okr kb list` shows)")
     remove.add_argument("name")
     metrics = kbsub.add_parser(
@@ -33,7 +48,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     metrics.add_argument("--team", help="only the function this team belongs to (seo, sales, hr...)")
     metrics.add_argument("--lang", default="en", help="language of the names (default en)")
-    metrics.add_argument("--json", action="store_true")
+    format_flag(
+        metrics,
+        ["text", "json", "csv"],
+        aliases={"--json": "json"},
+        help="output format: text (default); json (a list of metrics, names in every language); csv "
+        "(one row per metric: " + ", ".join(METRIC_COLUMNS) + " in --lang)",
+    )
     kbp.set_defaults(func=run)
 
 
@@ -79,6 +100,21 @@ def _list(args: argparse.Namespace) -> int:
     from assistant import kb
 
     files = kb.user_files()
+    if args.format == "json":
+        import json
+
+        rows = [
+            {
+                "name": path.stem,
+                "path": str(path),
+                "examples": len(examples),
+                "readable": bool(examples),
+                "first_objective": examples[0].objective if examples else None,
+            }
+            for path, examples in files
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
     if not files:
         print(f"no files of your own yet ({kb.user_kb_dir()}); add some with `okr kb add FILE`")
         return EXIT_OK
@@ -120,9 +156,7 @@ def _search(args: argparse.Namespace) -> int:
             "--lang: retrieval is cross-lingual, so examples in other languages still match"
         )
     hits = index.search(args.query, k=args.k, language=args.lang, team=args.team)
-    if args.json:
-        import json
-
+    if args.format in ("json", "csv"):
         rows = [
             {
                 "id": h.example.id,
@@ -134,7 +168,7 @@ def _search(args: argparse.Namespace) -> int:
             }
             for h in hits
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_rows(rows, args.format, SEARCH_COLUMNS)
         return EXIT_OK
     for h in hits:
         ex = h.example
@@ -157,10 +191,24 @@ def _metrics(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(cat.teams))
         raise UserError(f"no catalogue function for team {args.team!r}; teams it knows: {known}")
     chosen = [m for m in cat.metrics.values() if function in (None, m.function)]
-    if args.json:
+    if args.format == "json":
         import json
 
         print(json.dumps([m.model_dump() for m in chosen], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.format == "csv":
+        rows = [
+            {
+                "id": m.id,
+                "function": m.function,
+                "unit": m.unit,
+                "polarity": m.polarity,
+                "kpi": str(m.kpi).lower(),
+                "name": catalogue.name(m, args.lang),
+            }
+            for m in chosen
+        ]
+        _print_rows(rows, "csv", METRIC_COLUMNS)
         return EXIT_OK
     arrows = {"higher": "↑", "lower": "↓"}
     for m in chosen:
@@ -168,3 +216,15 @@ def _metrics(args: argparse.Namespace) -> int:
         print(f"{m.function:<17} {m.id:<40} {m.unit:<8} {kind:<6} {catalogue.name(m, args.lang)}")
     print(f"{len(chosen)} metric(s)", file=sys.stderr)
     return EXIT_OK
+
+
+def _print_rows(rows: list[dict], fmt: str, columns: list[str]) -> None:
+    """Rows as a JSON list of objects, or as a CSV with these columns (the dress of the CSV exports)."""
+    if fmt == "json":
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from assistant.export import csv_table
+
+    print(csv_table(columns, [[row[c] for c in columns] for row in rows]), end="")

@@ -12,6 +12,7 @@ from assistant.cli.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     UserError,
+    format_flag,
     model_flags,
     settings,
 )
@@ -32,8 +33,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     rewrite.add_argument("input", help="CSV, JSONL or TXT file of goals")
     rewrite.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .md)")
-    rewrite.add_argument(
-        "--format", choices=["jsonl", "csv", "md"], help="output format (default: from -o, else jsonl)"
+    format_flag(
+        rewrite,
+        ["jsonl", "csv", "md"],
+        default=None,
+        help="format of the -o file (a file, not printed): jsonl (one result per line), csv (one row per "
+        "key result) or md; default: from the -o extension (.csv is csv, .md is md, anything else jsonl)",
     )
     rewrite.add_argument("--column", default="goal", help="column with the goal (default: goal)")
     rewrite.add_argument(

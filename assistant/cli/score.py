@@ -5,8 +5,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 
-from assistant.cli.common import COLOR_CHOICES, EXIT_OK, UserError, paint_for
+from assistant.cli.common import COLOR_CHOICES, EXIT_OK, UserError, format_flag, paint_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import TextIO
+
+FORMATS = ["text", "json", "md", "csv"]
+CSV_COLUMNS = [
+    "objective_id",
+    "key_result_id",
+    "key_result",
+    "baseline",
+    "target",
+    "value",
+    "score",
+    "confidence",
+    "as_of",
+    "band",
+]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +43,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument(
         "--at", type=dt.date.fromisoformat, help="score as of this date, YYYY-MM-DD (default today)"
     )
-    score.add_argument("--format", choices=["text", "json"], default="text")
+    format_flag(
+        score,
+        FORMATS,
+        help="output format: text (default); json (for tools); md (a Markdown table: key result, score, "
+        "band, value, as of); csv (one row per key result: " + ", ".join(CSV_COLUMNS) + ")",
+    )
     score.add_argument("--chart", metavar="PNG", help="also draw each key result's progress over time")
     score.add_argument("--color", choices=COLOR_CHOICES, default="auto")
     score.set_defaults(func=run)
@@ -51,11 +75,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if args.format == "json":
         print(json.dumps(_as_json(card), indent=2, ensure_ascii=False, default=str))
+    elif args.format == "md":
+        print(_markdown(card, band), end="")
+    elif args.format == "csv":
+        print(_csv(card, band), end="")
     else:
         paint = paint_for(args.color)
         print("\n".join(_lines(card, band, paint)))
-    if args.chart:
-        _chart(okr, args.chart)
+    if args.chart:  # the line naming the chart stays out of json, md and csv output
+        _chart(okr, args.chart, sys.stdout if args.format == "text" else sys.stderr)
     return EXIT_OK
 
 
@@ -68,6 +96,68 @@ def _as_json(card) -> dict:
         "objectives": [asdict(o) for o in card.objectives],
         "warnings": card.warnings,
     }
+
+
+def _band_of(kr, band) -> str:
+    """The band of a key result's score, or why it has none."""
+    if kr.problem:
+        return f"cannot score: {kr.problem}"
+    return "no check-in yet" if kr.score is None else band(kr.score)
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _markdown(card, band) -> str:
+    """The scorecard as Markdown: the overall score, each objective's, then one table of key results."""
+    from assistant.export import table_lines
+
+    overall = card.score
+    title = f"# Score as of {card.at}: {_fmt(overall).strip()}"
+    lines = [title + (f" ({band(overall)})" if overall is not None else ""), ""]
+    for obj in card.objectives:
+        verdict = f" ({band(obj.score)})" if obj.score is not None else ""
+        lines.append(f"- {obj.label} {_fmt(obj.score).strip()}{verdict}: {obj.title}")
+    rows = [
+        [
+            f"{kr.label}: {kr.text}",
+            "" if kr.score is None else f"{kr.score:.2f}",
+            _band_of(kr, band),
+            _num(kr.value),
+            str(kr.as_of or ""),
+        ]
+        for obj in card.objectives
+        for kr in obj.key_results
+    ]
+    lines += ["", *table_lines(["Key result", "Score", "Band", "Value", "As of"], rows)]
+    if card.warnings:
+        lines += ["", *[f"- ▲ {w}" for w in card.warnings]]
+    return "\n".join(lines) + "\n"
+
+
+def _csv(card, band) -> str:
+    """One row per key result (CSV_COLUMNS), in the dress of the other CSV exports."""
+    from assistant.export import csv_table
+
+    rows = []
+    for obj in card.objectives:
+        for kr in obj.key_results:
+            rows.append(
+                [
+                    obj.label,
+                    kr.label.replace(" ", "-"),
+                    kr.text,
+                    _num(kr.baseline),
+                    _num(kr.target),
+                    _num(kr.value),
+                    "" if kr.score is None else f"{kr.score:g}",
+                    "" if kr.confidence is None else str(kr.confidence),
+                    str(kr.as_of or ""),
+                    _band_of(kr, band),
+                ]
+            )
+    return csv_table(CSV_COLUMNS, rows)
 
 
 def _fmt(score: float | None) -> str:
@@ -97,7 +187,7 @@ def _lines(card, band, paint) -> list[str]:
     return lines
 
 
-def _chart(okr, path: str) -> None:
+def _chart(okr, path: str, say: TextIO) -> None:
     """Progress over time per key result (the 0-1 score of each check-in)."""
     try:
         import matplotlib
@@ -126,4 +216,4 @@ def _chart(okr, path: str) -> None:
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    print(f"chart: {path}")
+    print(f"chart: {path}", file=say)
