@@ -206,6 +206,7 @@ MEANING = (
     "kr.wrong-direction",
     "kr.zero-target",
     "kr.no-change",
+    "kr.two-targets",
     "obj.problem",
     "obj.copies-goal",
     "kr.duplicate",

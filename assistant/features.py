@@ -38,6 +38,7 @@ class TextFeatures:
     has_placeholder: bool = False
     has_timeframe: bool = False
     has_baseline: bool = False
+    ranges: int = 0  # "from X to Y" spans, dates and rating scales aside: two = two targets in one
     baseline: float | None = None
     target: float | None = None
     direction: str | None = None  # increase, decrease, improve, stay, achieve
@@ -92,6 +93,16 @@ def _value(lang: Language, token: str) -> float | None:
     return value * lang.scale_words[scale.group(1).casefold()] if scale else value
 
 
+def _ranges(masked: str, lang: Language) -> int:
+    """How many from-to ranges a sentence sets (dates and rating scales already masked): 'from 30%
+    to 45% and retention from 20% to 30%' sets two."""
+    count = 0
+    for pattern in lang.from_to:
+        masked, found = _consume(pattern, masked)
+        count += found
+    return count
+
+
 def _first(positions: dict[str, int | None], classes: tuple[str, ...]) -> str | None:
     """The verb class that occurs first: 'increase X while keeping Y low' is an increase."""
     found = [(pos, name) for name in classes if (pos := positions.get(name)) is not None]
@@ -112,18 +123,23 @@ def analyse(text: str, lang: Language) -> TextFeatures:
     masked, _ = _consume(lang.window, norm)
     masked, levels = _consume(lang.service_level, masked)
     facts.quantities += [1.0] * levels  # "within 2 days" is a standard to meet: measurable
+    # Dates and rating scales go before ranges: "from 1 April to 30 June, raise NPS from 30 to 45"
+    # and "(on a scale from 1 to 5) from 4.1 to 4.4" are read 30 -> 45 and 4.1 -> 4.4.
+    masked, found = _consume(lang.timeframe, masked)
+    facts.has_timeframe = bool(found)
+    masked, _ = _consume(lang.not_targets, masked)  # 3rd, v2, [P0], a checkbox: not targets
     for pattern in lang.from_to:
         match = pattern.search(masked)
         if match:
             facts.baseline, facts.target = _value(lang, match["a"]), _value(lang, match["b"])
             facts.quantities += [v for v in (facts.baseline, facts.target) if v is not None]
             facts.has_baseline = True
-            masked = masked[: match.start()] + _MASK + masked[match.end() :]
+            rest = masked[: match.start()] + _MASK + masked[match.end() :]
+            second = any(p.search(rest) for p in lang.from_to)  # cheap: most have one range
+            facts.ranges = _ranges(masked, lang) if second else 1
+            masked = rest
             break
     facts.has_baseline = facts.has_baseline or bool(lang.baseline_words.search(masked))
-    masked, found = _consume(lang.timeframe, masked)
-    facts.has_timeframe = bool(found)
-    masked, _ = _consume(lang.not_targets, masked)  # 3rd, v2, [P0], a checkbox: not targets
     masked, cs = _consume(lang.placeholder_cs, masked)
     masked, ci = _consume(lang.placeholder, masked)
     facts.has_placeholder = bool(cs or ci)

@@ -4,10 +4,12 @@ Pure Python, no network, no LLM, no heavy imports: it is what `okr check` runs a
 drafter's repair loop trusts. Rules live in rules.yaml; the facts their `when` expressions may use
 are built here:
 
-key results  has_quantity text_quantity has_placeholder has_vague_metric has_baseline baseline_known baseline
-             target target_field direction direction_conflict is_activity is_kpi timebound
-             baseline_source duplicate_of bad_number text
-objectives   has_quantity content_words words has_verb is_bau kr_count duplicate_of text
+key results  has_quantity text_quantity quantities has_placeholder has_vague_metric has_baseline
+             baseline_known baseline target target_field ranges direction direction_conflict polarity
+             wrong_direction zero_target no_change is_activity is_kpi has_timeframe timebound
+             baseline_source duplicate_of bad_number identifiers foreign words content_words text
+objectives   has_quantity content_words words has_verb is_bau kr_count duplicate_of copies_goal
+             is_problem identifiers foreign text
 set          objective_count
 
 In a team set cascaded from a company plan (`validate(team, parent=plan)`), and on the plan itself:

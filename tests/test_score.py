@@ -99,3 +99,21 @@ def test_checkin_then_score_from_the_command_line(tmp_path):
     md.write_text("Objective: Grow\n- Raise sales from 1 to 2\n")
     refused = okr_cli("checkin", str(md), "O1KR1", "1", cwd=tmp_path)
     assert refused.returncode == 2 and "--format json" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("From 1 April to 30 June 2027, raise NPS from 30 to 45", "en"),
+        ("Portare la valutazione media (su una scala da 1 a 5) da 30 a 45 entro giugno 2027", "it"),
+    ],
+)
+def test_dates_and_rating_scales_are_not_read_as_the_baseline(text, lang):
+    okr = OKRSet(
+        language=lang,
+        objectives=[Objective(title="Delight customers", key_results=[KeyResult(text=text)])],
+        checkins=[CheckIn(date=dt.date(2027, 5, 1), key_result="O1 KR1", value=39)],
+    )
+    kr = scorecard(okr, dt.date(2027, 5, 2)).objectives[0].key_results[0]
+    assert (kr.baseline, kr.target) == (30, 45)
+    assert kr.score == pytest.approx((39 - 30) / (45 - 30))

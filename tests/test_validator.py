@@ -222,3 +222,29 @@ def test_structure_counts_repeated_key_results_in_the_quality():
     repeated = okr(("Give new users a smooth first week", ["Raise NPS from 30 to 40 by Q4"] * 2))
     single = okr(("Give new users a smooth first week", ["Raise NPS from 30 to 40 by Q4"]))
     assert validate(repeated).sub_scores.structure < validate(single).sub_scores.structure
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "bundled"),
+    [
+        ("Lift NPS from 32 to 45 and CSAT from 78% to 88% by 31 December 2027", "en", True),
+        ("Ridurre il churn dal 5% al 3% e aumentare l'NPS da 30 a 45 entro fine anno", "it", True),
+        ("Raise NPS from 30 to 45 between 1 April and 30 June 2027", "en", False),  # a date span
+        ("Die Lieferzeit vom 1. April bis 30. Juni 2027 von 5 auf 3 Werktage verkürzen", "de", False),
+        # the catalogue's own rating metric: the scale is not a second target
+        ("Do 31 marca 2027 zwiększyć średnią ocenę aplikacji (w skali od 1 do 5) z 4,1 do 4,4", "pl", False),
+    ],
+)
+def test_two_targets_in_one_key_result_is_a_warning_on_its_structure(text, lang, bundled):
+    found = [f for f in check_text(text, language=lang) if f.rule == "kr.two-targets"]
+    assert bool(found) == bundled
+    if bundled:
+        assert found[0].severity.value == "warning" and "Split" in found[0].suggestion
+
+
+def test_two_targets_lower_the_structure_score_but_the_set_still_passes():
+    bundled = okr(("Win repeat customers", ["Lift NPS from 32 to 45 and CSAT from 78% to 88% by Q4"]))
+    single = okr(("Win repeat customers", ["Lift NPS from 32 to 45 by Q4"]))
+    report = validate(bundled)
+    assert [f.rule for f in report.findings] == ["obj.kr-count", "kr.two-targets"]
+    assert report.passed and report.sub_scores.structure < validate(single).sub_scores.structure
