@@ -94,6 +94,8 @@ def _phrase(role: str, value: float, unit: str, lang: Language, digits: str, wit
         pattern = c.get(f"{role}_percent") or pattern
         if c.get("elide") and re.match(c["elide"], amount(value, unit, lang)):
             pattern = c.get(f"{role}_elided") or pattern
+        elif value == 0:  # Italian "dallo 0%" (zero starts with z)
+            pattern = c.get(f"{role}_zero") or pattern
     return pattern.format(n=text)
 
 
@@ -139,6 +141,8 @@ def fit_numbers(
     goal = target if target is not None else metric.typical[1]
     base, goal = (min(max(v, lo), hi) for v in (base, goal))
     if not stated and not _plausible(metric, base, goal):
+        base, goal = metric.typical
+    if not stated and base == 0 and metric.typical[0] > 0:  # a zero nobody said: copied, not measured
         base, goal = metric.typical
 
     def right_way(a: float, b: float) -> bool:

@@ -599,10 +599,10 @@ class Drafter:
         picked = self.ask([("system", render("select_system")), ("human", user)], schema)
         timings.llm_s += time.perf_counter() - t
         selection = _as_selection(picked, slots)
-        known = " ".join(parents.values())
-        writer = Writer(
-            self._catalogue().catalogue, lang, cycle, digits_for(known, lang), known_values(known, lang)
-        )
+        # The plan's numbers are the company's, not this team's metrics: every team baseline is an
+        # estimate to confirm (the digits still follow the plan's).
+        plan_text = " ".join(parents.values())
+        writer = Writer(self._catalogue().catalogue, lang, cycle, digits_for(plan_text, lang), set())
         okr = OKRSet(
             goal=plan.objectives[0].title if plan.objectives else plan.goal,
             language=code,

@@ -60,3 +60,13 @@ def test_numbers_are_made_to_fit_the_metric():
     assert compose.fit_numbers(impressions, 1, 2, stated=True)[0] == 1  # the user said so: kept
     low, high = compose.fit_numbers(metrics["online_conversion_rate"], 140, 150)
     assert 0 <= low < high <= 100  # percentages stay percentages
+
+
+def test_a_zero_baseline_nobody_stated_is_not_kept_and_italian_says_dallo():
+    from assistant import catalogue, compose, languages
+
+    metric = catalogue.load().metrics["online_conversion_rate"]
+    assert compose.fit_numbers(metric, 0, 15) == metric.typical  # copied from somewhere, not measured
+    assert compose.fit_numbers(metric, 0, 2, stated=True) == (0, 2)  # the user said "from zero"
+    text = compose.key_result(metric, catalogue.name(metric, "it"), 0, 2, languages.get("it"), "2027-Q1").text
+    assert "dallo 0% al 2%" in text

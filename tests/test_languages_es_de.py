@@ -31,7 +31,13 @@ def test_file_has_every_key_the_italian_file_has(code):
     assert set(mine["verbs"]) == set(it["verbs"])
     assert set(mine["labels"]) == set(it["labels"])
     assert set(mine["kpi"]) == set(it["kpi"])
-    assert set(mine["compose"]) >= set(it["compose"]) - {"elide", "from_elided", "to_elided"}
+    assert set(mine["compose"]) >= set(it["compose"]) - {
+        "elide",
+        "from_elided",
+        "to_elided",
+        "from_zero",
+        "to_zero",
+    }
     assert set(mine["compose"]["units"]) == {"seconds", "minutes", "hours", "days", "weeks"}
     assert set(mine["compose"]["kr"]) == {"increase", "decrease", "increase_to", "decrease_to"}
     assert len(mine["compose"]["months"]) == 12
