@@ -3,7 +3,8 @@
 The model chooses a metric id and two numbers; everything a reader sees is written here from data
 (`compose:` in `languages/<code>.yaml`): the verb from the metric's polarity, the number format
 (12,000 / 12.000 / 12 000 / ۱۲٬۰۰۰), the unit, the from/to phrase ("dal 18% al 25%", "z 24 do 4
-godzin") and a real date for the deadline ("entro il 31 marzo 2027"). Also here: the numbers are
+godzin") and a real date for the deadline ("entro il 31 marzo 2027"), and the health metric held
+beside the OKRs ("Mantenere il tasso di conversione ... sopra l'8%"). Also here: the numbers are
 made to agree with the metric (right direction, plausible range), since the model's arithmetic is
 the weakest part of a small model's answer.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal
 
-from assistant.domain import BaselineSource, Direction, KeyResult, Metric
+from assistant.domain import BaselineSource, Direction, HealthMetric, KeyResult, Metric
 from assistant.languages import Language
 
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -55,8 +57,16 @@ def number_text(value: float, lang: Language, digits: str = "latin") -> str:
     return _digits(out, digits)
 
 
-def amount(value: float, unit: str, lang: Language, digits: str = "latin", with_unit: bool = True) -> str:
-    """A number with its unit as the language writes it: 18%, 18 %, 20.000 €, 4 ore, 4 godzin."""
+def amount(
+    value: float,
+    unit: str,
+    lang: Language,
+    digits: str = "latin",
+    with_unit: bool = True,
+    units: dict | None = None,
+) -> str:
+    """A number with its unit as the language writes it: 18%, 18 %, 20.000 €, 4 ore, 4 godzin.
+    `units` replaces some of the language's unit words (another case: German "unter 42 Tagen")."""
     c = lang.compose
     n = number_text(value, lang, digits)
     if unit == "percent":
@@ -64,7 +74,7 @@ def amount(value: float, unit: str, lang: Language, digits: str = "latin", with_
     if unit == "currency":
         return c.get("currency", "{n}").format(n=n)
     if unit in _TIME_UNITS and with_unit:
-        forms = (c.get("units") or {}).get(unit) or {}
+        forms = ({**(c.get("units") or {}), **(units or {})}).get(unit) or {}
         if not float(value).is_integer():
             word = forms.get("fraction") or forms.get("other", "")
         else:
@@ -85,10 +95,19 @@ def unit_label(unit: str, lang: Language) -> str | None:
     return forms.get("other") or unit
 
 
-def _phrase(role: str, value: float, unit: str, lang: Language, digits: str, with_unit: bool) -> str:
-    """'from 18%' / 'dal 18%' / "dall'8%" / 'z 24' : the from/to phrase for one number."""
+def _phrase(
+    role: str,
+    value: float,
+    unit: str,
+    lang: Language,
+    digits: str,
+    with_unit: bool,
+    units: dict | None = None,
+) -> str:
+    """'from 18%' / 'dal 18%' / "dall'8%" / 'z 24' / "sopra l'8%": the phrase for one number (roles
+    from, to, above, below; `<role>_percent`, `_elided`, `_zero` for Italian articles)."""
     c = lang.compose
-    text = amount(value, unit, lang, digits, with_unit)
+    text = amount(value, unit, lang, digits, with_unit, units)
     pattern = c.get(role, "{n}")
     if unit == "percent":
         pattern = c.get(f"{role}_percent") or pattern
@@ -200,3 +219,23 @@ def key_result(
         deadline=cycle_end(cycle).isoformat(),
         baseline_source=BaselineSource.assumed if baseline is not None else BaselineSource.unknown,
     )
+
+
+def hold_level(metric: Metric) -> float:
+    """The level a health metric is held at: today's plausible value (the catalogue's typical
+    baseline), rounded like any other number."""
+    return _tidy(metric.typical[0], metric)
+
+
+def health_metric(
+    metric: Metric, name: str, threshold: float, lang: Language, digits: str = "latin"
+) -> HealthMetric:
+    """A number to hold, not to move: "Keep lead-to-opportunity conversion rate above 8%". Above
+    when more is better, below when less is; the sentence is the language's `keep` template with
+    the `above`/`below` phrase (Italian "sopra il 20%", "sopra l'8%", "sotto lo 0%") and, where the
+    preposition takes another case, `hold_units` for the unit words (German "unter 42 Tagen")."""
+    keep: Literal["above", "below"] = "above" if metric.polarity == "higher" else "below"
+    level = _phrase(keep, threshold, metric.unit, lang, digits, True, lang.compose.get("hold_units"))
+    text = lang.compose.get("keep", "{metric} {level}").format(metric=name, level=level)
+    text = " ".join(text.split())
+    return HealthMetric(text=text[:1].upper() + text[1:], metric_id=metric.id, keep=keep, threshold=threshold)

@@ -30,6 +30,7 @@ from assistant.domain import (
     BaselineSource,
     DraftRequest,
     DraftResult,
+    HealthMetric,
     KeyResult,
     Metric,
     Objective,
@@ -304,6 +305,29 @@ class Writer:
             else:
                 title = cat.phrase(self.catalogue.objectives[oid], self.lang.code)
             out.append(Objective(title=title, key_results=krs, examples=[], objective_id=oid))
+        return out
+
+    def health(self, okr: OKRSet) -> list[HealthMetric]:
+        """The set's health metrics: at most one per objective, the counter-metric of the first of its
+        key results whose catalogue metric names one that is neither a key result of the set nor held
+        already ("more leads" -> "keep lead-to-opportunity rate above 8%"). Health a person wrote (no
+        catalogue id) is kept as written; the drafter's own is written again from the objectives, so a
+        revision in another language or with other metrics gets matching ones. No model call."""
+        metrics = self.catalogue.metrics
+        out = [h for h in okr.health if h.metric_id not in metrics]
+        in_krs = {kr.metric_id for obj in okr.objectives for kr in obj.key_results if kr.metric_id}
+        held = {h.metric_id for h in out}
+        for obj in okr.objectives:
+            for kr in obj.key_results:
+                metric = metrics.get(kr.metric_id or "")
+                counter = metrics.get(metric.counter) if metric and metric.counter else None
+                if counter is None or counter.id in in_krs or counter.id in held:
+                    continue
+                name = cat.name(counter, self.lang.code)
+                level = compose.hold_level(counter)
+                out.append(compose.health_metric(counter, name, level, self.lang, self.digits))
+                held.add(counter.id)
+                break
         return out
 
 
@@ -603,8 +627,7 @@ class Drafter:
         # estimate to confirm (the digits still follow the plan's).
         plan_text = " ".join(parents.values())
         writer = Writer(self._catalogue().catalogue, lang, cycle, digits_for(plan_text, lang), set())
-        okr = OKRSet(
-            goal=plan.objectives[0].title if plan.objectives else plan.goal,
+        okr = OKRSet(  # no `goal`: the team answers the plan, checked by the align.* rules instead
             language=code,
             team=team,
             cycle=cycle,
@@ -635,7 +658,8 @@ class Drafter:
         start: float,
         parent: OKRSet | None = None,
     ) -> DraftResult:
-        """Shared by draft, refine and cascade: citations, validate, swap metrics that still have errors."""
+        """Shared by draft, refine and cascade: citations, validate, swap metrics that still have errors,
+        then the health metrics that guard the key results as they finally are."""
         _cite(okr, hits)
         t = time.perf_counter()
         report = validate(okr, language=writer.lang.code, parent=parent)
@@ -648,6 +672,7 @@ class Drafter:
             t = time.perf_counter()
             report = validate(okr, language=writer.lang.code, parent=parent)
             timings.validation_s += time.perf_counter() - t
+        okr.health = writer.health(okr)  # from the final key results (the validator does not score them)
         timings.total_s = time.perf_counter() - start
         for name in ("retrieval_s", "llm_s", "validation_s", "total_s"):
             setattr(timings, name, round(getattr(timings, name), 3))

@@ -81,7 +81,8 @@ def _findings_for(report: Report | None, objective: int, key_result: int) -> lis
 
 
 def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, str] | None = None) -> str:
-    """Markdown that `okr check` reads back: objectives as headings, key results as bullets."""
+    """Markdown that `okr check` reads back: objectives as headings, key results as bullets, then
+    the health metrics to hold (a section of their own)."""
     lines = [f"# OKRs: {one_line(okr.goal)}" if okr.goal else "# OKRs", ""]
     meta = [f"{k.capitalize()}: {one_line(v)}" for k, v in (("team", okr.team), ("cycle", okr.cycle)) if v]
     lines += [*meta, ""] if meta else []
@@ -105,6 +106,8 @@ def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, s
             )
             lines += ["", f"Inspired by: {cited}"]
         lines.append("")
+    if okr.health:  # `okr check` reads this section back as health metrics, not as an objective
+        lines += ["## Health metrics (hold, not scored)", "", *[f"- {one_line(h.text)}" for h in okr.health], ""]
     lines += _teams_markdown(okr)
     return "\n".join(lines).rstrip() + "\n"
 

@@ -11,6 +11,8 @@
 - Skipped: tables of contents (lines of `[text](#anchor)` links), prose paragraphs, sections under
   a `Notes` or `Contents` heading, code blocks, comments.
 - `Initiatives:` starts a list of initiatives; `Team: ...` sets the set's team.
+- A `Health metrics` heading (what `okr draft --format md` writes) starts the set's health metrics:
+  its list items are numbers to hold, never objectives or key results.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from assistant.domain import KeyResult, Objective
+from assistant.domain import HealthMetric, KeyResult, Objective
 from assistant.reading import (
     Builder,
     Item,
@@ -43,6 +45,8 @@ _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SENTENCES = re.compile(r"[.!?]\s+[A-ZÀ-Ý]")
 _TRAILING_NAMES = re.compile(r"\(([^()]{2,60})\)\s*(?:\*\*|__)?(?:\s*\|)*\s*$")
+# The heading export.to_markdown writes over the health metrics (words as `words_of` gives them).
+_HEALTH_HEADINGS = frozenset({"health metrics", "health metrics hold not scored"})
 
 
 def _sheets():
@@ -155,6 +159,8 @@ class Outline:
         self.skip_below: int | None = None
         self.mode: str | None = None  # "initiatives" after an `Initiatives:` line
         self.list = _List()
+        self.health_indent: int | None = None  # in a health section: the indent of its list, once seen
+        self.in_health = False
 
     def read(self) -> Builder:
         n = 0
@@ -169,6 +175,8 @@ class Outline:
                 continue
             if line.kind == "heading":
                 self._heading(n, line)
+            elif line.kind == "item" and self.in_health:
+                self._health(line)
             elif line.kind == "item" and not self._skipping():
                 self._item(n, line)
             elif line.kind == "text" and not self._skipping():
@@ -217,7 +225,7 @@ class Outline:
         self.list, self.mode = _List(), None
         if self.skip_below is not None and line.level > self.skip_below:
             return
-        self.skip_below = None
+        self.skip_below, self.in_health = None, False
         text = clean_inline(line.body)
         if self._not_objective(text, line.level):
             return
@@ -238,6 +246,9 @@ class Outline:
         `Team:` or `Cycle:` field, "Key results" and "Initiatives" over the objective's lists."""
         if words_of(text) in vocabulary().contents or _bare(text, "note"):
             self.skip_below = level
+            return True
+        if words_of(text) in _HEALTH_HEADINGS:  # skipped as OKRs; its list is read by _health
+            self.skip_below, self.in_health, self.health_indent = level, True, None
             return True
         if _bare(text, "initiative"):
             self.mode = "initiatives"
@@ -265,6 +276,14 @@ class Outline:
         return False
 
     # --- list items ------------------------------------------------------------------------------
+    def _health(self, line: Line) -> None:
+        """An item of the health section: a number to hold (deeper items are notes on it)."""
+        if self.health_indent is None:
+            self.health_indent = line.indent
+        text = clean_inline(line.body)
+        if line.indent <= self.health_indent and text:
+            self.b.okr.health.append(HealthMetric(text=text))
+
     def _item(self, n: int, line: Line) -> None:
         if is_contents_line(line.raw):
             return

@@ -56,6 +56,15 @@ class Scorecard:
         return round(sum(scored) / len(scored), 2) if scored else None
 
 
+def cycle_start(cycle: str | None) -> dt.date | None:
+    """The first day of a cycle (2027-Q2 -> 1 April 2027), where every key result scores 0."""
+    if not cycle:
+        return None
+    part = cycle[5:]
+    month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7}.get(part, 1)
+    return dt.date(int(cycle[:4]), month, 1)
+
+
 def band(score: float) -> str:
     """Seed 003's reading of a 0-1 score."""
     return next(name for floor, name in BANDS if score >= floor)

@@ -132,6 +132,12 @@ def render_set(okr: OKRSet, report, notes: list[str] | tuple = ()) -> str:
             + init
             + "</div>"
         )
+    if okr.health:  # numbers to hold beside the objectives; the label is the page's, the items the set's
+        held = "".join(f"<li>{_text(h.text, rtl)}</li>" for h in okr.health)
+        parts.append(
+            f"<div class='okr-detail okr-health'>Hold, not scored:"
+            f'<ul dir="{"rtl" if rtl else "ltr"}" lang="{_esc(lang)}">{held}</ul></div>'
+        )
     if notes:
         parts.append("<div class='okr-detail'>" + "<br>".join(_esc(n) for n in notes) + "</div>")
     return "".join(parts)
@@ -349,10 +355,19 @@ def progress_frame(okr: OKRSet):
     """Score over time per key result (one point per check-in date), for the line chart."""
     import pandas as pd
 
-    from assistant.score import scorecard
+    from assistant.score import cycle_start, scorecard
 
     rows = []
-    for day in sorted({c.date for c in okr.checkins}):
+    days = sorted({c.date for c in okr.checkins})
+    start = cycle_start(okr.cycle)
+    if days and start and start < days[0]:  # each line starts at 0 on the cycle's first day
+        for obj in scorecard(okr, days[-1]).objectives:
+            rows += [
+                {"date": str(start), "score": 0.0, "key_result": k.label}
+                for k in obj.key_results
+                if k.score is not None
+            ]
+    for day in days:
         for obj in scorecard(okr, day).objectives:
             rows += [
                 {"date": str(day), "score": k.score, "key_result": k.label}

@@ -14,7 +14,7 @@ set          objective_count
 
 In a team set cascaded from a company plan (`validate(team, parent=plan)`), and on the plan itself:
 aligned key results     text parent parent_found parent_text copies_parent against_parent
-aligned objectives      text linked
+aligned objectives      text linked copies_objective (the plan objective it repeats, e.g. 'O1')
 supported key results   text teams supported_by (the plan's key results, when it has `teams`)
 """
 
@@ -368,7 +368,17 @@ def _alignment(okr: OKRSet, parent: OKRSet, code: str) -> list[Finding]:
             }
             out += _findings("aligned_key_result", facts, i, j)
         linked = any(kr.parent for kr in obj.key_results)
-        out += _findings("aligned_objective", {"text": obj.title, "linked": linked}, i)
+        mine = _stems(obj.title, lang)
+        copied = next(
+            (
+                label(k)
+                for k, up in enumerate(parent.objectives)
+                if same_objective(mine, _stems(up.title, lang))
+            ),
+            None,
+        )
+        facts = {"text": obj.title, "linked": linked, "copies_objective": copied}
+        out += _findings("aligned_objective", facts, i)
     return out
 
 

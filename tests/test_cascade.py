@@ -327,3 +327,14 @@ def test_bad_cascade_input_is_one_line_and_exit_2(small_home, args, needle):
     res = okr(small_home, "cascade", *args, "--llm", "fake")
     assert res.returncode == 2 and needle in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_team_objective_repeating_the_company_objective_is_flagged():
+    same = team(
+        ("Raise online store conversion rate from 1.8% to 2.3% by 31 March 2027", "O1 KR1"),
+        title="Grow our online revenue",
+    )
+    assert rules(validate(same, parent=PLAN)) == {"align.copies-objective"}
+    assert "O1" in next(
+        f.message for f in validate(same, parent=PLAN).findings if f.rule == "align.copies-objective"
+    )

@@ -37,6 +37,10 @@ def test_file_has_every_key_the_italian_file_has(code):
         "to_elided",
         "from_zero",
         "to_zero",
+        "above_elided",
+        "below_elided",
+        "above_zero",
+        "below_zero",
     }
     assert set(mine["compose"]["units"]) == {"seconds", "minutes", "hours", "days", "weeks"}
     assert set(mine["compose"]["kr"]) == {"increase", "decrease", "increase_to", "decrease_to"}

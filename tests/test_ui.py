@@ -294,7 +294,8 @@ def test_checkins_record_values_score_them_and_keep_them_in_the_file(app):
     rows[0][4], rows[0][5] = base + 0.7 * (target - base), 8  # 70% of the way, confidence 8
     plan, html, frame, path = app.record(plan, rows, "2027-02-15")
     assert "score 0.70 (delivered)" in html and "confidence 8/10" in html
-    assert list(frame["key_result"]) == ["O1 KR1"] and list(frame["score"]) == [0.7]
+    assert list(frame["key_result"]) == ["O1 KR1", "O1 KR1"] and list(frame["score"]) == [0.0, 0.7]
+    assert list(frame["date"]) == ["2027-01-01", "2027-02-15"]  # from 0 on the first day of 2027-Q1
     saved = json.loads(Path(path).read_text(encoding="utf-8"))
     assert saved["checkins"][0]["key_result"] == "O1 KR1" and saved["checkins"][0]["date"] == "2027-02-15"
     reloaded, _, html2 = app.load_plan(None, path)  # the downloaded plan comes back with its check-ins

@@ -137,8 +137,12 @@ def format_draft(result: DraftResult, paint: Paint) -> str:
 
 
 def _foot(result: DraftResult, paint: Paint) -> list[str]:
-    """The model's notes, then where the time went."""
-    lines = ["", paint("Notes", "bold"), *[f"  - {n}" for n in result.notes]] if result.notes else []
+    """The health metrics to hold beside the objectives, the model's notes, then where the time went."""
+    lines: list[str] = []
+    if result.okr_set.health:
+        lines += ["", paint("Health metrics (hold, not scored)", "bold")]
+        lines += [f"  - {h.text}" for h in result.okr_set.health]
+    lines += ["", paint("Notes", "bold"), *[f"  - {n}" for n in result.notes]] if result.notes else []
     t = result.timings
     timing = (
         f"{t.total_s:.1f} s (retrieval {t.retrieval_s:.2f} s, model {t.llm_s:.1f} s, "
