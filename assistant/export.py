@@ -107,7 +107,8 @@ def to_markdown(okr: OKRSet, report: Report | None = None, examples: dict[str, s
             lines += ["", f"Inspired by: {cited}"]
         lines.append("")
     if okr.health:  # `okr check` reads this section back as health metrics, not as an objective
-        lines += ["## Health metrics (hold, not scored)", "", *[f"- {one_line(h.text)}" for h in okr.health], ""]
+        lines += ["## Health metrics (hold, not scored)", ""]
+        lines += [*(f"- {one_line(h.text)}" for h in okr.health), ""]
     lines += _teams_markdown(okr)
     return "\n".join(lines).rstrip() + "\n"
 
