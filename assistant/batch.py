@@ -539,6 +539,63 @@ def _md_ids(data: bytes, name: str) -> tuple[int, set[str]]:
 _SCANNERS = {"jsonl": _jsonl_ids, "csv": _csv_ids, "md": _md_ids}
 
 
+def read_outcomes(path: Path, fmt: str) -> list[BatchOutcome]:
+    """Every finished row of a JSONL or CSV output (the Markdown output is for reading, not
+    reading back); a row that does not parse is skipped, the rest are kept."""
+    from pydantic import ValidationError
+
+    text = path.read_text(encoding="utf-8")
+    out: list[BatchOutcome] = []
+    if fmt == "jsonl":
+        for line in text.splitlines():
+            try:
+                out.append(BatchOutcome.model_validate_json(line))
+            except ValidationError:
+                continue
+        return out
+    from assistant.domain import OKRSet, Report
+    from assistant.export import csv_value
+
+    for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+        try:
+            okr_json, report_json = (
+                csv_value(row.get("okr_set") or ""),
+                csv_value(row.get("validation") or ""),
+            )
+            out.append(
+                BatchOutcome(
+                    id=csv_value(row["id"]),
+                    goal=csv_value(row["goal"]),
+                    status=row["status"],
+                    error=csv_value(row.get("error") or "") or None,
+                    okr_set=OKRSet.model_validate_json(okr_json) if okr_json else None,
+                    validation=Report.model_validate_json(report_json) if report_json else None,
+                )
+            )
+        except (KeyError, ValidationError):
+            continue
+    return out
+
+
+def write_sheet(path: Path, outcomes: list[BatchOutcome], order: list[str]) -> int:
+    """Every key result of the finished rows as one spreadsheet (the tool's CSV layout: goal id,
+    cycle, team, objective, key result, numbers, findings), rows in input order; returns the rows."""
+    from assistant.export import to_csv
+
+    rank = {ident: n for n, ident in enumerate(order)}
+    done = sorted((o for o in outcomes if o.okr_set), key=lambda o: rank.get(o.id, len(rank)))
+    parts = [to_csv(o.okr_set, o.validation, goal_id=o.id, bom=False) for o in done if o.okr_set]
+    header, rows = "", []
+    for part in parts:
+        first, _, rest = part.partition("\r\n")
+        header = header or first + "\r\n"
+        rows.append(rest)
+    from assistant.files import write_atomic
+
+    write_atomic(path, "\ufeff" + (header or "") + "".join(rows))
+    return sum(r.count("\r\n") for r in rows)
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 

@@ -147,3 +147,53 @@ def test_diagnosis_names_what_is_missing():
     ]
     assert "no baseline" in " ".join(batch.diagnose("Reach 500 sign-ups by Q3").reasons)
     assert not batch.diagnose("Raise activation from 30% to 45% by Q3").vague
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_sheet_has_one_row_per_key_result_in_input_order(small_home, tmp_path, suffix):
+    src = tmp_path / "goals.csv"
+    src.write_text(
+        "id,goal\nz9,Grow online sales\na1,\nm5,Vogliamo vendere di più online\n", encoding="utf-8"
+    )
+    out, sheet = tmp_path / f"out{suffix}", tmp_path / "sheet.csv"
+    res = okr(
+        small_home,
+        "rewrite",
+        str(src),
+        "-o",
+        str(out),
+        "--sheet",
+        str(sheet),
+        "--llm",
+        "fake",
+        "--workers",
+        "2",
+    )
+    assert res.returncode == 3, res.stderr  # the empty goal fails, the other two are drafted
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8-sig")))
+    ids = [r["goal_id"] for r in rows]
+    assert ids == sorted(ids, key=["z9", "m5"].index) and set(ids) == {
+        "z9",
+        "m5",
+    }  # input order, failed row absent
+    assert all(
+        r["key_result"] and r["objective_id"] == "O1" and r["key_result_id"].startswith("O1-KR") for r in rows
+    )
+    assert f"{len(rows)} key result(s), one row each" in res.stderr
+
+
+def test_sheet_needs_a_readable_output(small_home, tmp_path):
+    src = tmp_path / "goals.txt"
+    src.write_text("Grow online sales\n", encoding="utf-8")
+    res = okr(
+        small_home,
+        "rewrite",
+        str(src),
+        "-o",
+        str(tmp_path / "out.md"),
+        "--sheet",
+        str(tmp_path / "s.csv"),
+        "--llm",
+        "fake",
+    )
+    assert res.returncode == 2 and "--sheet" in res.stderr and not (tmp_path / "out.md").exists()

@@ -38,7 +38,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ["jsonl", "csv", "md"],
         default=None,
         help="format of the -o file (a file, not printed): jsonl (one result per line), csv (one row per "
-        "key result) or md; default: from the -o extension (.csv is csv, .md is md, anything else jsonl)",
+        "goal, the set as JSON in a cell) or md; default: from the -o extension (.csv is csv, .md is md, "
+        "anything else jsonl)",
+    )
+    rewrite.add_argument(
+        "--sheet",
+        metavar="CSV",
+        help="when the run ends, also write every key result as one spreadsheet row, in input order "
+        "(goal id, cycle, team, objective, key result, baseline, target, due date, owner, findings)",
     )
     rewrite.add_argument("--column", default="goal", help="column with the goal (default: goal)")
     rewrite.add_argument(
@@ -72,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
     source, out = Path(args.input), Path(args.output)
     fmt = args.format or {".csv": "csv", ".md": "md"}.get(out.suffix.lower(), "jsonl")
+    if args.sheet and fmt == "md":
+        raise UserError("--sheet reads the results back: write them as .jsonl or .csv, not .md")
     items = _read_items(args, source)
     if out.resolve() == source.resolve():
         raise UserError(f"{out}: the output would overwrite the input; choose another -o")
@@ -102,7 +111,20 @@ def run(args: argparse.Namespace) -> int:
             writer.close()
     summary.skipped = len(done)
     print(f"okr: {summary.line()} -> {out}", file=sys.stderr)
+    if args.sheet:
+        _sheet(Path(args.sheet), out, fmt, [i.id for i in items])
     return EXIT_OK if summary.failed == 0 else EXIT_PARTIAL
+
+
+def _sheet(path: Path, out: Path, fmt: str, order: list[str]) -> None:
+    """The per-key-result spreadsheet of every finished row (this run's and earlier ones')."""
+    from assistant import batch
+
+    try:
+        rows = batch.write_sheet(path, batch.read_outcomes(out, fmt), order)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"okr: {rows} key result(s), one row each -> {path}", file=sys.stderr)
 
 
 def _read_items(args: argparse.Namespace, source: Path) -> list[BatchItem]:
