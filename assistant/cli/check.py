@@ -45,7 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="input format (default: auto)",
     )
     check.add_argument(
-        "--lang", default="auto", help="language of the OKRs: auto, en, it, pl, fa (default: auto)"
+        "--lang", default="auto", help="language of the OKRs: auto, en, it, pl, fa, es, de (default: auto)"
     )
     check.add_argument(
         "--cycle",

@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     draft.add_argument("goal", help='the goal in your words, e.g. "Vogliamo vendere di più online"')
     draft.add_argument("--team", help="team or function, e.g. marketing, seo, product, sales")
     draft.add_argument(
-        "--lang", default="auto", help="language of the draft: auto (the goal's), en, it, pl, fa"
+        "--lang", default="auto", help="language of the draft: auto (the goal's), en, it, pl, fa, es, de"
     )
     draft.add_argument(
         "--objectives", type=int, default=1, metavar="N", help="number of objectives, 1-5 (default 1)"
