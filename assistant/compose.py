@@ -180,9 +180,14 @@ def fit_numbers(
 
 def _plausible(metric: Metric, base: float, goal: float, factor: float = 50) -> bool:
     """Counts and money within a factor of the catalogue's typical values (company sizes differ,
-    but not by a thousand times); percentages and durations are bounded by their range already."""
+    but not by a thousand times); percentages within ten times (a bounce rate "from 0.4%" is a
+    fraction read as a percentage); durations are bounded by their range already."""
     low, high = sorted(metric.typical)
-    if metric.unit not in ("count", "currency") or low <= 0:
+    if metric.unit == "percent":
+        factor = 10
+    elif metric.unit not in ("count", "currency"):
+        return True
+    if low <= 0:
         return True
     return all(low / factor <= v <= high * factor for v in (base, goal))
 

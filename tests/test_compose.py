@@ -70,3 +70,12 @@ def test_a_zero_baseline_nobody_stated_is_not_kept_and_italian_says_dallo():
     assert compose.fit_numbers(metric, 0, 2, stated=True) == (0, 2)  # the user said "from zero"
     text = compose.key_result(metric, catalogue.name(metric, "it"), 0, 2, languages.get("it"), "2027-Q1").text
     assert "dallo 0% al 2%" in text
+
+
+def test_a_percentage_far_below_the_metrics_scale_takes_the_typical_quarter():
+    from assistant import catalogue, compose
+
+    bounce = catalogue.load().metrics["bounce_rate"]
+    assert compose.fit_numbers(bounce, 0.4, 0.3) == bounce.typical  # 0.4 "%" was a fraction
+    assert compose.fit_numbers(bounce, 45, 40) == (45, 40)  # a real site's numbers are kept
+    assert compose.fit_numbers(bounce, 0.4, 0.3, stated=True) == (0.4, 0.3)  # what the user said stays

@@ -191,8 +191,8 @@ def test_a_new_goal_after_a_draft_is_asked_not_silently_refined(app):
 
 
 def test_every_refine_reply_says_what_changed():
-    first = selection(pick(OBJECTIVES[0], *[(m, 10, 20) for m in METRICS[:3]]))
-    bolder = selection(pick(OBJECTIVES[0], (METRICS[0], 10, 30), *[(m, 10, 20) for m in METRICS[1:3]]))
+    first = selection(pick(OBJECTIVES[0], (METRICS[0], 2, 3), *[(m, 10, 20) for m in METRICS[1:3]]))
+    bolder = selection(pick(OBJECTIVES[0], (METRICS[0], 2, 4), *[(m, 10, 20) for m in METRICS[1:3]]))
     settings = Settings(llm="fake")
     drafter = Drafter(
         settings, index=ListIndex(), chat=scripted(first, bolder), catalogue_index=catalogue_stub()
@@ -201,7 +201,7 @@ def test_every_refine_reply_says_what_changed():
     history, state, *_ = say(app, "Grow online sales", n=1, cycle="2027-Q1")
     history, state, *_ = say(app, "make KR 1 more ambitious", history, state, n=1)
     reply = history[-1]["content"]
-    assert reply.startswith("Changed:") and "O1 KR1: target 30 (was 20)" in reply
+    assert reply.startswith("Changed:") and "O1 KR1: target 4 (was 3)" in reply
 
 
 def test_intent():
