@@ -169,10 +169,10 @@ def check_document(text: str, upload: str | None) -> str:
     )
 
 
-def file_name(okr: OKRSet, fmt: str) -> str:
-    """`okrs-grow-online-sales-2027-Q1.csv`: what the download is, not a hash."""
+def file_name(okr: OKRSet, fmt: str, kind: str = "okrs") -> str:
+    """`okrs-grow-online-sales-2027-Q1.csv` (or `cascade-…`, `plan-…`): what the download is, not a hash."""
     slug = re.sub(r"[^\w]+", "-", (okr.goal or "draft").casefold()).strip("-_")[:40].rstrip("-_") or "draft"
-    return f"okrs-{slug}-{okr.cycle or 'cycle'}.{fmt}"
+    return f"{kind}-{slug}-{okr.cycle or 'cycle'}.{fmt}"
 
 
 def sources_markdown(result: DraftResult | None) -> str:
@@ -508,7 +508,7 @@ class ChatApp:
             return
         result = outcome["result"]
         folder = Path(tempfile.mkdtemp(dir=self.exports))
-        path = folder / file_name(plan, "json").replace("okrs-", "cascade-", 1)
+        path = folder / file_name(plan, "json", "cascade")
         path.write_text(result.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
         yield render_cascade(result), str(path)
 
@@ -571,7 +571,7 @@ class ChatApp:
         except ScoreError as exc:
             return plan, f"<p class='okr-finding'>{_esc(exc)}</p>", None, None
         folder = Path(tempfile.mkdtemp(dir=self.exports))
-        path = folder / file_name(okr, "json").replace("okrs-", "plan-", 1)
+        path = folder / file_name(okr, "json", "plan")
         path.write_text(okr.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
         return okr.model_dump(mode="json"), html_card, progress_frame(okr), str(path)
 

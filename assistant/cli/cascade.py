@@ -7,14 +7,14 @@ import argparse
 import sys
 
 from assistant.cli.common import (
-    COLOR_CHOICES,
     EXIT_FINDINGS,
     EXIT_MODEL,
     EXIT_OK,
     Paint,
     UserError,
     cycle,
-    model_flags,
+    drafting_flags,
+    format_flag,
     paint_for,
     settings,
 )
@@ -45,21 +45,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         type=cycle,
         help="cycle such as 2026-Q1 (default: the plan's, or the quarter being planned)",
     )
-    cascade.add_argument(
-        "--format",
-        choices=["text", "json", "md", "md-table", "csv"],
-        default="text",
-        help="output format (default: text)",
-    )
+    format_flag(cascade, ["text", "json", "md", "md-table", "csv"])
     cascade.add_argument(
         "--output", "-o", metavar="FILE", help="write the result here instead of printing it"
     )
-    cascade.add_argument(
-        "--repair-rounds", type=int, default=2, metavar="N", help="repair rounds on errors (default 2)"
-    )
-    cascade.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    cascade.add_argument("--color", choices=COLOR_CHOICES, default="auto")
-    model_flags(cascade)
+    drafting_flags(cascade)
     cascade.set_defaults(func=run)
 
 

@@ -109,6 +109,16 @@ class _FormatAction(argparse.Action):
         setattr(namespace, self.dest, value)
 
 
+def drafting_flags(parser: argparse.ArgumentParser) -> None:
+    """What every command that drafts shares: repair rounds, progress, colour, and the model."""
+    parser.add_argument(
+        "--repair-rounds", type=int, default=2, metavar="N", help="repair rounds on errors (default 2)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--color", choices=COLOR_CHOICES, default="auto")
+    model_flags(parser)
+
+
 def format_flag(
     parser: argparse.ArgumentParser,
     choices: list[str],

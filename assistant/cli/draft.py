@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 
 from assistant.cli.common import (
-    COLOR_CHOICES,
     EXIT_FINDINGS,
     EXIT_MODEL,
     EXIT_OK,
     Paint,
     UserError,
     cycle,
+    drafting_flags,
     format_flag,
-    model_flags,
     paint_for,
     settings,
 )
@@ -56,12 +55,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "md (Markdown that `okr check` reads back); md-table (one Markdown table: Notion imports it as "
         "a page with a table); csv (one row per key result with its findings)",
     )
-    draft.add_argument(
-        "--repair-rounds", type=int, default=2, metavar="N", help="repair rounds on errors (default 2)"
-    )
-    draft.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    draft.add_argument("--color", choices=COLOR_CHOICES, default="auto")
-    model_flags(draft)
+    drafting_flags(draft)
     draft.set_defaults(func=run)
 
 
