@@ -76,8 +76,9 @@ def _parse(path: Path, data: dict, cat: Catalogue) -> None:
         cat.teams.setdefault(str(team).casefold(), function)
     try:
         for raw in data.get("objectives", []) or []:
-            text = {k: str(v) for k, v in raw.items() if k not in ("id", "function")}
-            phrase = ObjectivePhrase(id=raw["id"], function=function, text=text)
+            text = {k: str(v) for k, v in raw.items() if k not in ("id", "function", "shown_by")}
+            shown_by = raw.get("shown_by") or []
+            phrase = ObjectivePhrase(id=raw["id"], function=function, text=text, shown_by=shown_by)
             if phrase.id in cat.objectives:
                 raise CatalogueError(f"{path}: duplicate objective id {phrase.id!r}")
             cat.objectives[phrase.id] = phrase
@@ -104,6 +105,8 @@ def load(folders: tuple[Path, ...] | None = None) -> Catalogue:
     for metric in cat.metrics.values():
         if metric.counter and metric.counter not in cat.metrics:
             raise CatalogueError(f"metric {metric.id!r}: counter {metric.counter!r} is not in the catalogue")
+    for objective in cat.objectives.values():  # a function's file also works alone: other files'
+        objective.shown_by = [m for m in objective.shown_by if m in cat.metrics]  # metrics drop out
     return cat
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CYCLE_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12]|FY)$")
 
@@ -95,6 +95,12 @@ class KeyResult(DomainModel):
         "this one feeds, as people say it: 'O1 KR2' or 'O1'.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_line(cls, data: Any) -> Any:
+        """A key result a person wrote as a bare line ('- Raise NPS from 30 to 45') is its text."""
+        return {"text": data} if isinstance(data, str) else data
+
     @field_validator("text")
     @classmethod
     def _strip(cls, value: str) -> str:
@@ -106,9 +112,16 @@ class Objective(DomainModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    title: str = Field(description="Short, motivating, qualitative; no numbers.")
+    title: str = Field(
+        description="Short, motivating, qualitative; no numbers.",
+        validation_alias=AliasChoices("title", "objective", "name"),
+    )
     why: str | None = Field(default=None, description="Why this matters now, in one sentence.")
-    key_results: list[KeyResult] = Field(default_factory=list, description="3-5 measurable outcomes.")
+    key_results: list[KeyResult] = Field(
+        default_factory=list,
+        description="3-5 measurable outcomes.",
+        validation_alias=AliasChoices("key_results", "krs", "key results", "keyResults"),
+    )
     initiatives: list[str] = Field(
         default_factory=list, description="Actions planned to move the key results."
     )
@@ -123,6 +136,19 @@ class Objective(DomainModel):
     line: int | None = Field(
         default=None, description="Line (or spreadsheet row) of the source it was read from."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_outline(cls, data: Any) -> Any:
+        """Objectives as people type them in YAML: a bare title, or the title as the key of its key
+        results ('- Make buying simple: [..., ...]')."""
+        if isinstance(data, str):
+            return {"title": data}
+        if isinstance(data, dict) and len(data) == 1:
+            ((title, krs),) = data.items()
+            if isinstance(title, str) and isinstance(krs, list) and title not in cls.model_fields:
+                return {"title": title, "key_results": krs}
+        return data
 
     @field_validator("title")
     @classmethod
@@ -294,6 +320,9 @@ class ObjectivePhrase(DomainModel):
     id: str
     function: str = ""
     text: dict[str, str]
+    # The catalogue metrics that would show this outcome reached: an objective is only offered over
+    # key results it is about ("be found in search" over organic sessions, not over e-mail opens).
+    shown_by: list[str] = Field(default_factory=list)
 
 
 # --- what the LLM is asked to return --------------------------------------------------------------

@@ -31,6 +31,7 @@ METRICS = [
     ("schema_validity", "schema-valid replies"),
     ("clean_rate", "clean drafts (no error, no warning)"),
     ("metric_relevance", "metric relevance (reference metrics chosen)"),
+    ("objective_fit", "KRs that show their objective (catalogue ids only)"),
     ("identifier_rate", "sentences with code identifiers"),
     ("mixed_language_rate", "sentences mixing languages"),
     ("wrong_direction_rate", "KRs moved the wrong way / to zero / nowhere"),
@@ -57,7 +58,8 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
         row = f"| {label} | {p if p is not None else '-'} |"
         if base:
             ratio = (data.get("ratios") or {}).get(key)
-            row += f" {base.get(key)} | {ratio if ratio is not None else '-'} |"
+            b = base.get(key)
+            row += f" {b if b is not None else '-'} | {ratio if ratio is not None else '-'} |"
         lines.append(row)
     lines += [
         f"| retrieval hit@5 (team) | {pipe.get('retrieval_hit_at_5')} |" + (" - | - |" if base else ""),
@@ -74,14 +76,15 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
             f"## Per language ({system})",
             "",
             "| language | cases | clean | pass rate | identifiers | mixed language | wrong direction "
-            "| problem/copied objectives | repeated | metric relevance |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| problem/copied objectives | repeated | metric relevance | KRs showing their objective |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for lang, agg in data[system].get("per_language", {}).items():
             lines.append(
                 f"| {lang} | {agg['cases']} | {agg['clean_rate']} | {agg['validator_pass_rate']} "
                 f"| {agg['identifier_rate']} | {agg['mixed_language_rate']} | {agg['wrong_direction_rate']} "
-                f"| {agg['problem_or_copied_objective_rate']} | {agg['repeated_rate']} | {agg['metric_relevance']} |"
+                f"| {agg['problem_or_copied_objective_rate']} | {agg['repeated_rate']} | {agg['metric_relevance']} "
+                f"| {agg.get('objective_fit')} |"
             )
     lines += _accuracy_table(
         "Validator accuracy (labelled library and hand-written cases)",

@@ -272,6 +272,22 @@ def run_baseline(case: GoldCase, drafter, embed, match=None) -> CaseResult:
     return _score(case, "baseline", okr, embed, {"llm_s": llm_s, "total_s": llm_s}, tokens, None, match)
 
 
+def objective_fit(okr: OKRSet) -> list[float]:
+    """Per drafted objective, the share of its key results whose metric is one the catalogue says
+    shows that objective (`shown_by`): "make our e-mails worth opening" over search rankings is 0.
+    Only objectives and key results with catalogue ids count (the baseline writes free text)."""
+    from assistant import catalogue
+
+    phrases = catalogue.load().objectives
+    out = []
+    for obj in okr.objectives:
+        phrase = phrases.get(obj.objective_id or "")
+        ids = [kr.metric_id for kr in obj.key_results if kr.metric_id]
+        if phrase and phrase.shown_by and ids:
+            out.append(sum(1 for m in ids if m in phrase.shown_by) / len(ids))
+    return out
+
+
 def aggregate(results: list[CaseResult]) -> dict:
     """Means over cases; a failed (schema-invalid) case counts as 0 everywhere."""
     if not results:
@@ -305,6 +321,9 @@ def aggregate(results: list[CaseResult]) -> dict:
         "clean_rate": mean(r.quality.get("clean", 0) for r in results),
         "metric_relevance": mean(r.relevance for r in results if r.relevance is not None)
         if any(r.relevance is not None for r in results)
+        else None,
+        "objective_fit": mean(fits)
+        if (fits := [f for r in ok if r.okr_set for f in objective_fit(r.okr_set)])
         else None,
     }
 

