@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -323,6 +324,10 @@ class ObjectivePhrase(DomainModel):
     # The catalogue metrics that would show this outcome reached: an objective is only offered over
     # key results it is about ("be found in search" over organic sessions, not over e-mail opens).
     shown_by: list[str] = Field(default_factory=list)
+
+    def shows(self, metric_ids: Iterable[str | None]) -> int:
+        """How many of these metrics show this outcome reached (the drafter and the eval count alike)."""
+        return sum(1 for m in metric_ids if m in self.shown_by)
 
 
 # --- what the LLM is asked to return --------------------------------------------------------------

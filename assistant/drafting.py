@@ -329,7 +329,7 @@ class Writer:
             if chosen is None or not chosen.shown_by or not shown:
                 continue
             best = self._best_phrase(chosen, shown, candidates.objectives, used)
-            if len(shown.intersection(best.shown_by)) == 0:
+            if best.shows(shown) == 0:
                 best = self._best_phrase(chosen, shown, list(phrases.values()), used)
             if best is not chosen:
                 used.discard(chosen.id)
@@ -337,11 +337,11 @@ class Writer:
                 obj.objective_id, obj.title = best.id, cat.phrase(best, self.lang.code)
 
     def _best_phrase(
-        self, chosen: ObjectivePhrase, shown: set[str], pool: list[ObjectivePhrase], used: set
+        self, chosen: ObjectivePhrase, shown: set[str], pool: list[ObjectivePhrase], used: set[str | None]
     ) -> ObjectivePhrase:
         """The phrasing of `pool` that covers most of `shown`; `chosen` wins a tie, then pool order."""
         free = [o for o in pool if o.id not in used and self.lang.code in o.text]
-        return max([chosen, *free], key=lambda o: len(shown.intersection(o.shown_by)))
+        return max([chosen, *free], key=lambda o: o.shows(shown))
 
     def health(self, okr: OKRSet) -> list[HealthMetric]:
         """The set's health metrics: at most one per objective, the counter-metric of the first of its

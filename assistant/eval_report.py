@@ -48,6 +48,11 @@ RATE_KEYS = {
 }
 
 
+def _cell(value: object) -> str:
+    """A table cell: '-' where a system has no figure (the baseline writes no catalogue ids)."""
+    return "-" if value is None else str(value)
+
+
 def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
     pipe, base = data.get("pipeline", {}), data.get("baseline")
     lines = [f"# Evaluation: {data['model']}", "", f"Split `{data['split']}`, {data['cases']} cases.", ""]
@@ -55,11 +60,9 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
     lines += [head, "|---|---|" + ("---|---|" if base else "")]
     for key, label in METRICS:
         p = pipe.get(key)
-        row = f"| {label} | {p if p is not None else '-'} |"
+        row = f"| {label} | {_cell(p)} |"
         if base:
-            ratio = (data.get("ratios") or {}).get(key)
-            b = base.get(key)
-            row += f" {b if b is not None else '-'} | {ratio if ratio is not None else '-'} |"
+            row += f" {_cell(base.get(key))} | {_cell((data.get('ratios') or {}).get(key))} |"
         lines.append(row)
     lines += [
         f"| retrieval hit@5 (team) | {pipe.get('retrieval_hit_at_5')} |" + (" - | - |" if base else ""),
@@ -84,7 +87,7 @@ def markdown(data: dict, by_system: dict[str, list[CaseResult]]) -> str:
                 f"| {lang} | {agg['cases']} | {agg['clean_rate']} | {agg['validator_pass_rate']} "
                 f"| {agg['identifier_rate']} | {agg['mixed_language_rate']} | {agg['wrong_direction_rate']} "
                 f"| {agg['problem_or_copied_objective_rate']} | {agg['repeated_rate']} | {agg['metric_relevance']} "
-                f"| {agg.get('objective_fit')} |"
+                f"| {_cell(agg.get('objective_fit'))} |"
             )
     lines += _accuracy_table(
         "Validator accuracy (labelled library and hand-written cases)",

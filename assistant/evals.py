@@ -284,7 +284,7 @@ def objective_fit(okr: OKRSet) -> list[float]:
         phrase = phrases.get(obj.objective_id or "")
         ids = [kr.metric_id for kr in obj.key_results if kr.metric_id]
         if phrase and phrase.shown_by and ids:
-            out.append(sum(1 for m in ids if m in phrase.shown_by) / len(ids))
+            out.append(phrase.shows(ids) / len(ids))
     return out
 
 
