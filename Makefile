@@ -54,8 +54,8 @@ wheel-check: setup ## build the wheel, install it in a clean venv, run okr check
 ui: model ## start the web chat on http://127.0.0.1:7860
 	$(BIN)/okr ui
 
-eval: model ## evaluate the pipeline against the zero-shot baseline on the test split
-	$(BIN)/okr eval --split test --baseline --out evals/reports --name latest
+eval: model ## evaluate the pipeline against the baseline on the test split (EVAL_FLAGS="--redo pipeline")
+	$(BIN)/okr eval --split test --baseline --out evals/reports --name latest $(EVAL_FLAGS)
 
 bench-check: setup ## linter speed: start-up vs bare python, key results per second
 	$(BIN)/python benchmarks/check_speed.py

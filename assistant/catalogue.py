@@ -8,6 +8,8 @@ them; the validator reads a drafted key result's polarity from here. A broken fi
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +22,7 @@ from assistant.domain import Metric, ObjectivePhrase
 from assistant.resources import data_dir
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_WORD = re.compile(r"[\w\u200c]+")  # Persian keeps the zero-width non-joiner inside a word
 
 
 class CatalogueError(ValueError):
@@ -33,6 +36,7 @@ class Catalogue:
     metrics: dict[str, Metric] = field(default_factory=dict)
     objectives: dict[str, ObjectivePhrase] = field(default_factory=dict)
     teams: dict[str, str] = field(default_factory=dict)  # team name -> function
+    goal_words: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # language -> function -> stems
 
     def function_of(self, team: str | None) -> str | None:
         """The function a team belongs to ("seo" -> marketing), or None when nobody said."""
@@ -40,6 +44,26 @@ class Catalogue:
             return None
         key = team.casefold().strip().replace(" ", "-").replace("_", "-")
         return self.teams.get(key) or (key if key in {m.function for m in self.metrics.values()} else None)
+
+    def functions_named(self, goal: str, language: str | None = None) -> Counter[str]:
+        """How many of each function's goal words a goal uses ("zatrudniać" -> people). A short goal
+        says its function in one word that a small embedder misses. Only `language`'s words, when given."""
+        found: Counter[str] = Counter()
+        for code, by_function in self.goal_words.items():
+            if language and code != language:
+                continue
+            for function, stems in by_function.items():
+                found[function] += words_used(goal, stems)
+        return +found
+
+    def outcomes_named(self, goal: str, language: str | None = None) -> Counter[str]:
+        """How many of each objective phrasing's goal words a goal uses ("Google" -> found in search)."""
+        found: Counter[str] = Counter()
+        for phrase in self.objectives.values():
+            for code, stems in phrase.goal_words.items():
+                if not language or code == language:
+                    found[phrase.id] += words_used(goal, stems)
+        return +found
 
     def movable(self) -> list[Metric]:
         """Metrics a key result can move (health metrics are kept in range, not moved)."""
@@ -75,10 +99,20 @@ def _parse(path: Path, data: dict, cat: Catalogue) -> None:
     for team in data.get("teams", []) or []:
         cat.teams.setdefault(str(team).casefold(), function)
     try:
+        for code, raw in (data.get("goal_words") or {}).items():
+            cat.goal_words.setdefault(str(code), {}).setdefault(function, []).extend(stems(raw or []))
+    except (AttributeError, TypeError):
+        raise CatalogueError(f"{path}: goal_words: expected a list of word stems per language") from None
+    try:
         for raw in data.get("objectives", []) or []:
-            text = {k: str(v) for k, v in raw.items() if k not in ("id", "function", "shown_by")}
+            text = {
+                k: str(v) for k, v in raw.items() if k not in ("id", "function", "shown_by", "goal_words")
+            }
+            words = {str(k): stems(v or []) for k, v in (raw.get("goal_words") or {}).items()}
             shown_by = raw.get("shown_by") or []
-            phrase = ObjectivePhrase(id=raw["id"], function=function, text=text, shown_by=shown_by)
+            phrase = ObjectivePhrase(
+                id=raw["id"], function=function, text=text, shown_by=shown_by, goal_words=words
+            )
             if phrase.id in cat.objectives:
                 raise CatalogueError(f"{path}: duplicate objective id {phrase.id!r}")
             cat.objectives[phrase.id] = phrase
@@ -108,6 +142,21 @@ def load(folders: tuple[Path, ...] | None = None) -> Catalogue:
     for objective in cat.objectives.values():  # a function's file also works alone: other files'
         objective.shown_by = [m for m in objective.shown_by if m in cat.metrics]  # metrics drop out
     return cat
+
+
+def stems(raw: object) -> list[str]:
+    """Goal words as the matcher reads them: lower case, punctuation as spaces ("e-mail" -> "e mail")."""
+    if not isinstance(raw, list):
+        raise TypeError("goal words must be a list of word stems")
+    return [w for w in (" ".join(_WORD.findall(str(s).casefold())) for s in raw) if w]
+
+
+def words_used(goal: str, stems: list[str]) -> int:
+    """How many of `stems` a goal uses: a stem matches the start of a word ("zatrudni" in
+    "zatrudniać"), a stem with a space matches that phrase anywhere ("app store")."""
+    words = _WORD.findall(goal.casefold())
+    text = f" {' '.join(words)} "
+    return sum(1 for s in stems if (f" {s} " in text if " " in s else any(w.startswith(s) for w in words)))
 
 
 def name(metric: Metric, language: str) -> str:

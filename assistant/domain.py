@@ -249,6 +249,11 @@ class ExampleKeyResult(DomainModel):
     en: str
     expect: list[str] = Field(default_factory=list)
     team: str | None = None  # set when a cascaded key result belongs to another team
+    metric: str | None = Field(
+        default=None,
+        description="The catalogue metric this key result moves, labelled by a person; none for an "
+        "activity or a measure the catalogue lacks.",
+    )
 
 
 class ExampleInitiative(DomainModel):
@@ -324,6 +329,9 @@ class ObjectivePhrase(DomainModel):
     # The catalogue metrics that would show this outcome reached: an objective is only offered over
     # key results it is about ("be found in search" over organic sessions, not over e-mail opens).
     shown_by: list[str] = Field(default_factory=list)
+    # Stems that name this outcome in a goal, per language ("google" -> be found in search): what a
+    # small embedder misses. Matched like the function's goal words (`Catalogue.words_used`).
+    goal_words: dict[str, list[str]] = Field(default_factory=dict)
 
     def shows(self, metric_ids: Iterable[str | None]) -> int:
         """How many of these metrics show this outcome reached (the drafter and the eval count alike)."""

@@ -451,28 +451,24 @@ class Drafter:
             raise ModelError(str(exc)) from None
 
     def _candidates(
-        self, query: str, team: str | None, timings: Timings, hits: list | None = None
+        self, query: str, team: str | None, timings: Timings, language: str | None = None
     ) -> Candidates:
         """Objective phrasings and metrics of the team's function first. With no team, the function
         the goal is most about leads and the nearest of any function fill a third of the list.
 
-        Metrics that the closest library examples of that function measure come first: a team's
-        real key results say more about a goal than a small embedder's reading of metric names."""
+        The metrics the closest library examples measure are not put first: with each gold case's
+        own example held out of the library, that ordering offered the reference's metrics less
+        often than the catalogue's own ranking (first three: 0.15 against 0.27 of them)."""
         t = time.perf_counter()
         index = self._catalogue()
         function = index.catalogue.function_of(team)
         share = None
         if function is None:
-            function = index.function_for(query)
+            function = index.function_for(query, language)
             share = 2 / 3
         n_o, n_m = N_CANDIDATE_OBJECTIVES, N_CANDIDATE_METRICS
-        objectives = index.objectives(query, n_o, function, round(n_o * share) if share else None)
-        bridged = index.measured_by(
-            [h.example for h in (hits or [])[:3] if index.catalogue.function_of(h.example.team) == function],
-            function,
-        )[: n_m // 2]
-        ranked = index.metrics(query, n_m, function, round(n_m * share) if share else None)
-        metrics = list({m.id: m for m in [*bridged, *ranked]}.values())[:n_m]
+        objectives = index.objectives(query, n_o, function, round(n_o * share) if share else None, language)
+        metrics = index.metrics(query, n_m, function, round(n_m * share) if share else None, language)
         timings.retrieval_s += time.perf_counter() - t
         if not metrics or not objectives:
             raise DraftError(
@@ -495,7 +491,7 @@ class Drafter:
         t = time.perf_counter()
         hits = self._index().search(request.goal, k=5, team=request.team)
         timings.retrieval_s = time.perf_counter() - t
-        candidates = self._candidates(request.goal, request.team, timings, hits)
+        candidates = self._candidates(request.goal, request.team, timings, code)
 
         n = request.n_objectives
         offered = candidates.metrics[: max(N_OFFERED_METRICS, 4 * n)]
@@ -544,7 +540,7 @@ class Drafter:
         timings = Timings()
         catalogue = self._catalogue().catalogue
         query = " ".join(filter(None, [current.goal, instruction]))
-        candidates = self._candidates(query, current.team, timings)
+        candidates = self._candidates(query, current.team, timings, code)
         # What is in the set now joins the candidates: catalogue items by id, hand-written ones by a
         # stand-in id whose text is kept as written.
         extra_o: dict[str, Objective] = {}
@@ -630,7 +626,7 @@ class Drafter:
         t = time.perf_counter()
         hits = self._index().search(query, k=5, team=team)
         timings.retrieval_s = time.perf_counter() - t
-        candidates = self._candidates(query, team, timings, hits)
+        candidates = self._candidates(query, team, timings, code)
         o_ids, m_ids = [o.id for o in candidates.objectives], [m.id for m in candidates.metrics]
         # One key result per plan key result when there are a few; otherwise the model names the line.
         slots = list(parents) if 2 <= len(parents) <= MAX_SLOTS and " KR" in next(iter(parents)) else []

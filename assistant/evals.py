@@ -6,7 +6,9 @@ repair, the model writes its own sentences). Both are scored the same way: schem
 validator pass rate and score, SMART coverage of key results (number, baseline, target, timeframe),
 structure, language match, semantic similarity to the reference (embedding cosine with best-match
 key-result alignment), retrieval hit@5 (a retrieved example shares the reference's team), latency
-and tokens. Results are appended per case, so an interrupted run resumes where it stopped.
+and tokens, and what a reader objects to (see `quality`, `relevance`). The pipeline drafts each case
+with the case's reference examples left out of the library (`HeldOut`), as a new goal would be.
+Results are appended per case, so an interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant import kb, languages
-from assistant.domain import KeyResult, Objective, OKRSet
+from assistant.domain import ExampleKeyResult, KeyResult, Objective, OKRSet
 from assistant.features import analyse
 from assistant.resources import data_dir
 from assistant.validator import validate
@@ -101,14 +103,20 @@ def _shipped() -> dict:
     return {e.id: e for e in kb.load(str(data_dir("examples_kb")))[0]}
 
 
+def _reference_krs(case: GoldCase) -> list[tuple[str, ExampleKeyResult]]:
+    """(sentence, labelled key result) of the reference, in the case's language where the example
+    has it, else in English."""
+    by_id = _shipped()
+    return [
+        (kr.text if by_id[i].language == case.lang else kr.en, kr)
+        for i in case.ref
+        for kr in by_id[i].key_results
+    ]
+
+
 def reference(case: GoldCase) -> list[str]:
     """Reference key results in the case's language where the example has it, else in English."""
-    by_id = _shipped()
-    out = []
-    for ident in case.ref:
-        ex = by_id[ident]
-        out += [kr.text if ex.language == case.lang else kr.en for kr in ex.key_results]
-    return out
+    return [text for text, _ in _reference_krs(case)]
 
 
 def smart(okr: OKRSet, lang_code: str) -> dict[str, float]:
@@ -173,16 +181,30 @@ def quality(okr: OKRSet, report) -> dict[str, float]:
     return out
 
 
+def reference_metrics(case: GoldCase, match: Callable[[str], list[str]] | None) -> list[set[str]]:
+    """What each reference key result measures: the metric a person labelled it with (the library's
+    `metric:`), or, for an unlabelled one, any of its 3 nearest catalogue metrics. Activities
+    labelled with no metric are left out: no draft can choose them."""
+    out = []
+    for text, kr in _reference_krs(case):
+        if "metric" in kr.model_fields_set:
+            if kr.metric:
+                out.append({kr.metric})
+        elif match is not None:
+            out.append(set(match(text)[:3]))
+    return out
+
+
 def relevance(okr: OKRSet, case: GoldCase, match: Callable[[str], list[str]] | None) -> float | None:
-    """Share of the reference's key results whose catalogue metric (any of its 3 nearest) the draft
-    measures; drafted key results count by their metric id, free sentences by their nearest metric."""
+    """Share of the reference's measured key results whose metric the draft also measures; drafted
+    key results count by their metric id, free sentences (the baseline) by their nearest metric."""
     if match is None:
         return None
     chosen = {
         kr.metric_id or next(iter(match(kr.text)), None) for o in okr.objectives for kr in o.key_results
     }
-    refs = [match(text)[:3] for text in reference(case)]
-    return round(sum(1 for r in refs if chosen & set(r)) / len(refs), 4) if refs else None
+    refs = reference_metrics(case, match)
+    return round(sum(1 for r in refs if chosen & r) / len(refs), 4) if refs else None
 
 
 def _score(
@@ -222,12 +244,36 @@ def _score(
     )
 
 
+class HeldOut:
+    """The example index without a case's reference examples (every translation of them).
+
+    The gold references are library examples, so an index that can return them lets a case find its
+    own answer (retrieval hit@5 was 1.00) and flatters whatever the pipeline takes from the closest
+    example. A new user's goal has no such twin: the eval drafts each case as if it had none."""
+
+    def __init__(self, index, groups: set[str]):
+        self.index, self.groups = index, groups
+
+    def search(self, query: str, k: int = 5, language: str | None = None, team: str | None = None) -> list:
+        hits = self.index.search(query, k + len(self.groups), language, team)
+        return [h for h in hits if h.example.group not in self.groups][:k]
+
+
+def held_out(case: GoldCase, drafter):
+    """The same drafter (model, catalogue, locks) searching the library without the case's references."""
+    import dataclasses
+
+    groups = {e.group for e in _shipped().values() if e.id in case.ref}
+    drafter._catalogue(), drafter._chat()  # made once here, so every case's copy shares them
+    return dataclasses.replace(drafter, index=HeldOut(drafter._index(), groups))
+
+
 def run_pipeline(case: GoldCase, drafter, embed, match=None) -> CaseResult:
     from assistant.drafting import DraftError, parse_request
 
     n = 1  # one vague goal calls for one objective (the default draft)
     try:
-        result = drafter.draft(
+        result = held_out(case, drafter).draft(
             parse_request(goal=case.goal, team=case.team, language=case.lang, n_objectives=n)
         )
     except DraftError as exc:
@@ -355,6 +401,37 @@ class Evaluation:
                     continue  # a torn last line from an interrupted run: the case is redone
                 results[(r.case, r.system)] = r
         return results
+
+    def _write(self, results: dict[tuple[str, str], CaseResult]) -> None:
+        from assistant.files import write_atomic
+
+        write_atomic(self.log, "".join(r.model_dump_json() + "\n" for r in results.values()))
+
+    def redo(self, system: str) -> int:
+        """Forget one system's finished cases (after a change to the drafter, only the pipeline
+        needs drafting again); returns how many were dropped."""
+        results = self.done()
+        kept = {key: r for key, r in results.items() if key[1] != system}
+        if len(kept) != len(results):
+            self._write(kept)
+        return len(results) - len(kept)
+
+    def rescore(self, cases: list[GoldCase]) -> int:
+        """Score the stored drafts again with today's validator, labels and metrics, without the
+        model: a change to how drafts are judged should not cost a 35-minute run. Returns how many."""
+        by_id = {c.id: c for c in cases}
+        results = self.done()
+        n = 0
+        for key, r in results.items():
+            case = by_id.get(r.case)
+            if case is None or r.okr_set is None:
+                continue
+            hit = r.retrieval_hit
+            results[key] = _score(case, r.system, r.okr_set, self.embed, r.timings, r.tokens, hit, self.match)
+            n += 1
+        if n:
+            self._write(results)
+        return n
 
     def run(self, cases: list[GoldCase], baseline: bool) -> dict[str, list[CaseResult]]:
         results = self.done()

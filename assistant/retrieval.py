@@ -28,6 +28,7 @@ from assistant.domain import Example
 from assistant.errors import ServiceUnavailable
 
 COLLECTION = "okr_examples"
+WORD_BONUS = 0.05  # added to a phrasing's similarity for each of its goal words a goal uses
 _EMBED_LOCK = threading.Lock()
 _INDEX_LOCK = threading.Lock()
 
@@ -364,60 +365,104 @@ class CatalogueIndex(_ChromaIndex):
             ids.append(f"objective::{o.id}")
         return texts, metas, ids
 
-    def _ids(
-        self, kind: str, query: str, k: int, function: str | None, from_function: int | None = None
-    ) -> list[str]:
-        """Ids of the k nearest items of a kind: up to `from_function` (default all k) from the
-        function first when it is known, then the nearest of any function."""
-        found: list[str] = []
-        if function:
-            wanted = k if from_function is None else from_function
-            found = [
-                m["id"] for m, _ in self._nearest(query, wanted, [{"kind": kind}, {"function": function}])
-            ]
-        for meta, _ in self._nearest(query, k, [{"kind": kind}]):
-            if len(found) >= k:
-                break
-            if meta["id"] not in found:
-                found.append(meta["id"])
-        return found[:k]
-
     def metrics(
-        self, query: str, k: int = 12, function: str | None = None, from_function: int | None = None
+        self,
+        query: str,
+        k: int = 12,
+        function: str | None = None,
+        from_function: int | None = None,
+        language: str | None = None,
     ) -> list:
-        """Candidate metrics for a goal, closest first (the function's own first, when given)."""
-        return [self.catalogue.metrics[i] for i in self._ids("metric", query, k, function, from_function)]
+        """Candidate metrics for a goal, closest first (up to `from_function`, default all k, from
+        the function when it is known; then the closest of any function).
 
-    def function_for(self, query: str, pool: int = 60, top: int = 5) -> str | None:
-        """The business function a goal is most about: the best mean similarity of each function's
-        `top` nearest items (metrics and phrasings together), which is steadier than any single match."""
+        A metric's closeness is the mean of two similarities: its own names to the goal, and the
+        best of the outcomes it shows (the catalogue objectives whose `shown_by` lists it). A vague
+        goal reads like an outcome ("nobody opens our e-mails"), not like a metric's name ("newsletter
+        open rate"), so the outcome carries the small embedder across. Over the 82 gold cases, each
+        drafted without its own reference example, the first three metrics offered cover 0.27 of the
+        reference's metrics this way and 0.21 by names alone."""
+        named, outcome = self._closeness(query, language)
+        shows: dict[str, float] = {}
+        for phrase in self.catalogue.objectives.values():
+            for ident in phrase.shown_by:
+                shows[ident] = max(shows.get(ident, 0.0), outcome.get(phrase.id, 0.0))
+        score = {i: (s + shows.get(i, s)) / 2 for i, s in named.items()}
+        return [self.catalogue.metrics[i] for i in self._pick(score, k, function, from_function)]
+
+    def objectives(
+        self,
+        query: str,
+        k: int = 6,
+        function: str | None = None,
+        from_function: int | None = None,
+        language: str | None = None,
+    ) -> list:
+        """Candidate objective phrasings for a goal, closest first (the function's own first, when given).
+
+        The same two sides as `metrics`: a phrasing's closeness is the mean of its own similarity
+        and that of the two metrics it shows that are nearest to the goal. The first phrasing offered
+        then shows 0.38 of the reference's metrics over the gold cases, against 0.30 by its words alone."""
+        named, outcome = self._closeness(query, language)
+        score = {}
+        for ident, own in outcome.items():
+            phrase = self.catalogue.objectives[ident]
+            near = sorted((named[m] for m in phrase.shown_by if m in named), reverse=True)[:2]
+            score[ident] = (own + sum(near) / len(near)) / 2 if near else own
+        return [self.catalogue.objectives[i] for i in self._pick(score, k, function, from_function)]
+
+    def _closeness(self, query: str, language: str | None) -> tuple[dict[str, float], dict[str, float]]:
+        """Similarity of the goal to every movable metric's names and to every objective phrasing; a
+        phrasing whose goal words the goal uses ("Google" -> be found in search) gains WORD_BONUS
+        for each of up to two, more than the whole spread of the small embedder's similarities to
+        the nearest ten (about 0.03)."""
+        vector = self.emb.embed_query(query)
+        outcome = self._scores(vector, "objective")
+        for ident, n in self.catalogue.outcomes_named(query, language).items():
+            if ident in outcome:
+                outcome[ident] += WORD_BONUS * min(n, 2)
+        return self._scores(vector, "metric"), outcome
+
+    def _pick(
+        self, score: dict[str, float], k: int, function: str | None, from_function: int | None
+    ) -> list[str]:
+        """The k best ids: up to `from_function` (default all k) of `function`'s first, when it is
+        known, then the best of any function."""
+        ranked = sorted(score, key=lambda i: -score[i])
+        items = {**self.catalogue.metrics, **self.catalogue.objectives}
+        own = [i for i in ranked if function and items[i].function == function]
+        found = own[: k if from_function is None else from_function]
+        return found + [i for i in ranked if i not in found][: k - len(found)]
+
+    def _scores(self, vector: list[float], kind: str) -> dict[str, float]:
+        """Cosine similarity of every item of a kind to the query vector (the catalogue is small)."""
+        with _server_errors():
+            everything = len(self.catalogue.metrics) + len(self.catalogue.objectives)
+            found = self._query_vector(vector, everything, {"kind": kind})
+        return {meta["id"]: score for meta, score in found}
+
+    def function_for(
+        self, query: str, language: str | None = None, pool: int = 60, top: int = 5
+    ) -> str | None:
+        """The business function a goal is most about. The catalogue's goal words decide when the goal
+        uses any ("hire" is people); among functions named equally often, or when none is named, the
+        best mean similarity of each function's `top` nearest items (metrics and phrasings together)."""
+        named = self.catalogue.functions_named(query, language)
         scores: dict[str, list[float]] = {}
         for meta, score in self._nearest(query, pool, []):
             scores.setdefault(meta["function"], []).append(score)
-        if not scores:
-            return None
-        return max(scores, key=lambda f: sum(sorted(scores[f], reverse=True)[:top]) / top)
 
-    def measured_by(self, examples: list[Example], function: str | None) -> list:
-        """The catalogue metrics (of `function`) nearest to each key result of these examples."""
-        found: dict[str, object] = {}
-        for example in examples:
-            for kr in example.key_results:
-                for ident in self._ids("metric", kr.en, 1, function):
-                    found.setdefault(ident, self.catalogue.metrics[ident])
-        return list(found.values())
+        def closeness(function: str) -> float:
+            return sum(sorted(scores.get(function, []), reverse=True)[:top]) / top
+
+        if named:
+            most = max(named.values())
+            return max((f for f, n in named.items() if n == most), key=closeness)
+        return max(scores, key=closeness) if scores else None
 
     def match(self, text: str, k: int = 3) -> list[str]:
         """Ids of the k metrics nearest to a free sentence (evals: which metric a sentence measures)."""
-        return self._ids("metric", text, k, None)
-
-    def objectives(
-        self, query: str, k: int = 6, function: str | None = None, from_function: int | None = None
-    ) -> list:
-        """Candidate objective phrasings for a goal, closest first (the function's own first, when given)."""
-        return [
-            self.catalogue.objectives[i] for i in self._ids("objective", query, k, function, from_function)
-        ]
+        return [meta["id"] for meta, _ in self._nearest(text, k, [{"kind": "metric"}])]
 
 
 _INDEX: ExampleIndex | None = None

@@ -28,8 +28,6 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-import yaml
-
 from assistant import languages
 from assistant.domain import Finding, KeyResult, Objective, OKRSet, Report, Severity, SubScores
 from assistant.features import TextFeatures, analyse
@@ -64,9 +62,9 @@ class Rule:
 
 @cache
 def rules() -> tuple[Rule, ...]:
-    """The rule table, compiled once. A broken rules file is a bug, so it fails loudly."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(RULES_FILE.read_text(encoding="utf-8"), Loader=loader)
+    """The rule table, compiled once. A broken rules file is a bug, so it fails loudly. Read like
+    the language files (a parsed copy kept per content), so `okr check` never imports PyYAML."""
+    raw = languages.load_data(RULES_FILE)
     return tuple(
         Rule(
             id=r["id"],
@@ -94,8 +92,11 @@ def rule_by_id() -> dict[str, Rule]:
     return {r.id: r for r in rules()}
 
 
+_NO_BUILTINS: dict[str, Any] = {"__builtins__": {}}  # one dict for every rule: an expression cannot change it
+
+
 def _fires(rule: Rule, facts: Facts) -> bool:
-    return bool(eval(rule.when, {"__builtins__": {}}, facts))  # rules.yaml ships with the package
+    return bool(eval(rule.when, _NO_BUILTINS, facts))  # rules.yaml ships with the package
 
 
 def _short(text: str, limit: int = 90) -> str:

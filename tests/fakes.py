@@ -49,17 +49,14 @@ class ListCatalogue:
         self.metric_ids, self.objective_ids = metrics, objectives
         self.queries: list[str] = []
 
-    def function_for(self, query):
+    def function_for(self, query, language=None):
         return None
 
-    def measured_by(self, examples, function):
-        return []
-
-    def metrics(self, query, k=12, function=None, from_function=None):
+    def metrics(self, query, k=12, function=None, from_function=None, language=None):
         self.queries.append(query)
         return [self.catalogue.metrics[i] for i in self.metric_ids[:k]]
 
-    def objectives(self, query, k=6, function=None, from_function=None):
+    def objectives(self, query, k=6, function=None, from_function=None, language=None):
         return [self.catalogue.objectives[i] for i in self.objective_ids[:k]]
 
     def match(self, text, k=3):

@@ -92,13 +92,16 @@ def test_help_lists_commands():
     assert res.returncode == 0 and "check" in res.stdout
 
 
-def test_check_loads_no_other_command():
+@pytest.mark.parametrize("sample", ["en.md", "it.txt"])
+def test_check_loads_no_other_command_and_no_yaml_or_json(sample):
+    """A text or Markdown document pays for neither parser (YAML input imports its own)."""
     code = (
         "import sys; from assistant.cli import main; main(['check', sys.argv[1]]);"
-        "print('LOADED', sorted(m for m in sys.modules if m.startswith(('assistant.cli.', 'rich'))), file=sys.stderr)"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(('assistant.cli.', 'rich'))"
+        " or m in ('yaml', 'json')), file=sys.stderr)"
     )
     res = subprocess.run(
-        [sys.executable, "-c", code, str(SAMPLES / "en.md")], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code, str(SAMPLES / sample)], capture_output=True, text=True, timeout=60
     )
     assert "LOADED ['assistant.cli.check', 'assistant.cli.common', 'assistant.cli.report']" in res.stderr
 

@@ -171,6 +171,31 @@ def test_catalogue_objectives_name_known_metrics_and_every_metric_has_an_objecti
     assert [m.id for m in cat.movable() if m.id not in shown] == []
 
 
+GOALS_BY_FUNCTION = {  # invented goals, none from the gold set
+    "people": ["We want to hire faster", "Chcemy szybciej zatrudniać ludzi", "Wir bekommen kaum Bewerbungen"],
+    "engineering": ["Our releases break too often", "Troppi bug arrivano in produzione"],
+    "mobile": ["La app se cierra sola en Android", "Unsere App stürzt ständig ab"],
+    "ecommerce": ["Troppi clienti abbandonano il carrello", "Mucha gente abandona el carrito"],
+    "finance": ["Our invoices get paid late", "Sforiamo il budget ogni trimestre"],
+    "customer_success": ["Support tickets pile up", "Zu viele offene Tickets"],
+}
+
+
+@pytest.mark.parametrize("function,goal", [(f, g) for f, goals in GOALS_BY_FUNCTION.items() for g in goals])
+def test_goal_words_in_every_language_name_the_function(function, goal):
+    """Each function's file lists the words that name it in a goal with no team, in every language."""
+    from assistant import languages
+
+    cat = catalogue.load()
+    assert cat.functions_named(goal, languages.detect(goal)).most_common(1)[0][0] == function
+    for path in catalogue.shipped_dir().glob("*.yaml"):
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))["goal_words"]
+        assert set(words) == set(languages.available()) and all(len(w) >= 8 for w in words.values())
+    for phrase in cat.objectives.values():  # and each outcome's own words, to tell it from its siblings
+        assert set(phrase.goal_words) == set(languages.available()), phrase.id
+        assert all(len(w) >= 4 for w in phrase.goal_words.values()), phrase.id
+
+
 def test_an_id_outside_the_candidates_is_retried_then_fails_in_one_line():
     outside = selection(
         pick(

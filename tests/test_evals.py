@@ -80,6 +80,18 @@ def test_quick_eval_with_the_scripted_model_writes_a_resumable_report(small_home
     )  # resumes: nothing to redo
     assert again.returncode == 0 and len((tmp_path / "quick.cases.jsonl").read_text().splitlines()) == 6
 
+    # Judged again without the model, and one system drafted again, the other's cases kept.
+    log = tmp_path / "quick.cases.jsonl"
+    stale = [{**json.loads(line), "score": -1} for line in log.read_text().splitlines()]
+    log.write_text("".join(json.dumps(r) + "\n" for r in stale))
+    third = subprocess.run(
+        [*cmd, "--rescore", "--redo", "baseline"], capture_output=True, text=True, timeout=600, env=env
+    )
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert third.returncode == 0, third.stderr[-1500:]
+    assert [r["system"] for r in rows] == ["pipeline"] * 3 + ["baseline"] * 3
+    assert all(r["score"] >= 0 for r in rows)
+
 
 def test_limit_takes_cases_in_turn_from_each_language():
     cases = evals.load_cases(split="test")
@@ -102,3 +114,35 @@ def test_objective_fit_counts_key_results_that_show_their_objective():
     )
     written = Objective(title="Delight our buyers", key_results=[kr(None)])  # free text: not counted
     assert objective_fit(OKRSet(objectives=[drafted, written])) == [2 / 3]
+
+
+def test_relevance_counts_the_metrics_a_person_labelled_the_reference_with():
+    case = next(c for c in evals.load_cases() if c.ref == ["saas-3.it"])  # bugs, crash-free, coverage
+    wanted = evals.reference_metrics(case, match=lambda text: [])
+    assert wanted and all(len(r) == 1 for r in wanted)  # labelled: no nearest-metric guessing
+
+    def draft(*metric_ids):
+        krs = [KeyResult(text="Raise it from 1 to 2 by 31 March 2027", metric_id=m) for m in metric_ids]
+        return OKRSet(objectives=[Objective(title="Ship with confidence", key_results=krs)])
+
+    first = next(iter(wanted[0]))
+    assert evals.relevance(draft(first), case, match=lambda text: []) == round(1 / len(wanted), 4)
+    assert evals.relevance(draft("social_media_followers"), case, match=lambda text: []) == 0.0
+
+
+def test_each_case_is_drafted_without_its_reference_examples():
+    from types import SimpleNamespace
+
+    case = next(c for c in evals.load_cases() if c.ref == ["m30-seo-1.it"])
+    library = evals._shipped()
+    twins = [e for e in library.values() if e.group == "m30-seo-1"]
+    assert len(twins) == 2  # the Italian example and its Polish translation
+
+    class Index:  # like the real one: one hit per group, the reference first
+        def search(self, query, k=5, language=None, team=None):
+            groups = {e.group: e for e in [twins[0], *library.values()]}
+            return [SimpleNamespace(example=e) for e in groups.values()][:k]
+
+    held = evals.HeldOut(Index(), {"m30-seo-1"})
+    found = held.search(case.goal, k=5)
+    assert len(found) == 5 and not {h.example.group for h in found} & {"m30-seo-1"}

@@ -1,8 +1,12 @@
 """The example library: complete, consistent with the seeds, and loud about broken files."""
 
+from pathlib import Path
+
 import pytest
 
-from assistant import kb
+from assistant import catalogue, kb
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_library_size_and_languages():
@@ -133,3 +137,23 @@ def test_a_broken_user_file_is_skipped_with_a_warning(tmp_path, monkeypatch):
         examples = kb.load_all()
     assert any(e.id.startswith("user-good") for e in examples)
     assert len(examples) > 80  # the shipped library is all there
+
+
+def test_every_library_key_result_names_the_metric_it_moves():
+    """The bridge from similar examples to candidate metrics, and the eval's relevance, read these
+    labels; a translation measures what its original measures."""
+    import yaml
+
+    ids = set(catalogue.load().metrics)
+    by_group: dict[str, list] = {}
+    for path in sorted((ROOT / "examples_kb").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for example in data.get("examples", []):
+            labels = []
+            for kr in example["key_results"]:
+                assert "metric" in kr, f"{path.name} {example['id']}: {kr['en']!r} has no metric label"
+                assert kr["metric"] is None or kr["metric"] in ids, f"unknown metric {kr['metric']!r}"
+                labels.append(kr["metric"])
+            by_group.setdefault(example["group"], []).append(labels)
+    assert all(len({tuple(x) for x in v}) == 1 for v in by_group.values())
+    assert sum(1 for v in by_group.values() for label in v[0] if label) >= 120

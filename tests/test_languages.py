@@ -158,7 +158,7 @@ def test_short_goals_are_detected_in_their_language(text, code):
 def test_language_files_are_cached_by_content_and_never_stale(tmp_path):
     import yaml
 
-    from assistant.languages import _load
+    from assistant.languages import load_data as _load
 
     path = tmp_path / "xx.yaml"
     path.write_text("code: xx\nmonths: {1: uno}\nwords: [a, b]\n", encoding="utf-8")

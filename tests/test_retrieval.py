@@ -118,3 +118,93 @@ def test_rebuild_is_built_aside_and_a_stale_reader_recovers(index, subset):
     assert writers[0].name in names and reader.name not in names and not any("-tmp-" in n for n in names)
     assert reader.search("newsletter opens", k=1)  # rebuilt its own collection on the next query
     idx.build()
+
+
+def test_a_metric_is_as_close_as_its_name_and_the_outcome_it_shows(monkeypatch):
+    """ "Nobody opens our e-mails" reads like an outcome, not a metric name: a metric whose outcome
+    matches the goal outranks one whose name alone is a little closer; the function's own come first."""
+    from assistant import catalogue
+    from assistant.retrieval import CatalogueIndex
+
+    cat = catalogue.load()
+    phrase = cat.objectives["marketing.emails-worth-opening"]
+    opened, other = phrase.shown_by[0], "social_media_followers"
+    sales = next(m.id for m in cat.movable() if m.function == "sales")
+    assert other not in phrase.shown_by
+
+    class Emb:
+        def embed_query(self, text):
+            return [1.0]
+
+    index = CatalogueIndex(client=object(), emb=Emb(), catalogue=cat)
+    scores = {
+        "metric": {opened: 0.70, other: 0.80, sales: 0.99},
+        "objective": {phrase.id: 0.95},
+    }
+    monkeypatch.setattr(index, "_scores", lambda vector, kind: dict(scores[kind]))
+    assert [m.id for m in index.metrics("Nobody opens our e-mails", 3, "marketing")] == [opened, other, sales]
+    assert [m.id for m in index.metrics("Nobody opens our e-mails", 3, "marketing", 1)][1] == sales
+
+
+def test_goal_words_name_the_function_a_short_goal_is_about(monkeypatch):
+    """ "Chcemy zatrudniać szybciej" is about hiring whatever a small embedder thinks; a stem matches
+    the start of a word, a phrase anywhere, and only the goal's language counts."""
+    from assistant.catalogue import Catalogue
+    from assistant.retrieval import CatalogueIndex
+
+    cat = Catalogue(
+        goal_words={
+            "pl": {"people": ["zatrudni", "rekrut"]},
+            "en": {"people": ["hire"], "engineering": ["release", "code review"], "marketing": ["press"]},
+        }
+    )
+    assert cat.functions_named("Chcemy zatrudniać szybciej", "pl") == {"people": 1}
+    assert cat.functions_named("Chcemy zatrudniać szybciej", "en") == {}
+    assert cat.functions_named("Our code review takes ages", "en") == {"engineering": 1}
+    assert cat.functions_named("Unreleased work piles up", "en") == {}  # the start of a word only
+    assert cat.functions_named("Hire for releases and press", None) == {
+        "people": 1,
+        "engineering": 1,
+        "marketing": 1,
+    }
+
+    index = CatalogueIndex(client=object(), emb=object(), catalogue=cat)
+    near = [
+        ({"function": "marketing"}, 0.9),
+        ({"function": "engineering"}, 0.8),
+        ({"function": "people"}, 0.7),
+    ]
+    monkeypatch.setattr(index, "_nearest", lambda query, k, filters: near)
+    assert index.function_for("Chcemy zatrudniać szybciej", "pl") == "people"  # named beats nearer
+    assert index.function_for("Release notes for the press", "en") == "marketing"  # a tie: the nearer
+    assert index.function_for("Nobody knows us", "en") == "marketing"  # none named: the embedder
+
+
+def test_a_goal_word_lifts_its_outcome_and_the_metrics_that_show_it(monkeypatch):
+    """ "Nuestra web no aparece en Google": the search outcome's goal word beats a phrasing the
+    embedder finds a little closer, and carries the metrics that show it."""
+    from assistant import catalogue
+    from assistant.retrieval import CatalogueIndex
+
+    cat = catalogue.load()
+    search = cat.objectives["marketing.found-in-search"].model_copy(update={"goal_words": {"es": ["google"]}})
+    social = cat.objectives["marketing.social-audience-to-site"]
+    cat = catalogue.Catalogue(
+        metrics=cat.metrics, objectives={search.id: search, social.id: social}, teams=cat.teams
+    )
+    found_by, social_metric = search.shown_by[0], social.shown_by[0]
+
+    class Emb:
+        def embed_query(self, text):
+            return [1.0]
+
+    index = CatalogueIndex(client=object(), emb=Emb(), catalogue=cat)
+    scores = {
+        "metric": {found_by: 0.80, social_metric: 0.81},
+        "objective": {search.id: 0.80, social.id: 0.82},
+    }
+    monkeypatch.setattr(index, "_scores", lambda vector, kind: dict(scores[kind]))
+    goal = "Nuestra web no aparece en Google"
+    assert [o.id for o in index.objectives(goal, 2, "marketing", language="es")] == [search.id, social.id]
+    assert [m.id for m in index.metrics(goal, 2, "marketing", language="es")] == [found_by, social_metric]
+    assert [o.id for o in index.objectives(goal, 2, "marketing", language="de")] == [social.id, search.id]

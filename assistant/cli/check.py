@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from assistant.cli.common import (
@@ -87,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     (_, report), *teams = validate_tree(okr, language=lang)
     passed = report.passed and all(r.passed for _, r in teams)
     if args.format == "json":  # the report, and the set as it was read, so anyone can see how
+        import json  # for this format only
+
         data = report.model_dump(mode="json") | {"okr_set": okr.model_dump(mode="json", exclude_none=True)}
         data["cycles"], data["note"] = reading.cycles, reading.note
         if teams:

@@ -31,6 +31,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ev.add_argument("--baseline", action="store_true", help="also run the zero-shot baseline")
     ev.add_argument("--out", default="evals/runs", help="output folder (default evals/runs)")
     ev.add_argument("--name", default="report", help="file name stem (default report)")
+    ev.add_argument(
+        "--redo",
+        choices=["pipeline", "baseline"],
+        help="draft this system's cases again (after changing the drafter: --redo pipeline); the other "
+        "system's finished cases are kept",
+    )
+    ev.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score the drafts already in NAME.cases.jsonl again, without the model (after changing "
+        "the validator, the library's metric labels or the scores), then run any missing case",
+    )
     ev.add_argument("--quiet", action="store_true")
     model_flags(ev)
     ev.set_defaults(func=run)
@@ -57,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
             name=args.name,
             match=catalogue_index().match,
         )
+        if args.redo:
+            progress(f"{evaluation.redo(args.redo)} {args.redo} cases to draft again")
+        if args.rescore:
+            progress(f"{evaluation.rescore(cases)} stored drafts scored again")
         try:
             by_system = evaluation.run(cases, baseline=args.baseline)
         except KeyboardInterrupt:
