@@ -31,6 +31,9 @@ COLLECTION = "okr_examples"
 WORD_BONUS = 0.05  # added to a phrasing's similarity for each of its goal words a goal uses
 _EMBED_LOCK = threading.Lock()
 _INDEX_LOCK = threading.Lock()
+_QUERIES: dict[tuple[object, str], list[float]] = {}  # (embedder, query) -> vector, newest last
+_QUERIES_KEPT = 64
+_QUERIES_LOCK = threading.Lock()
 
 
 @cache
@@ -274,10 +277,25 @@ class _ChromaIndex:
         assert self._store is not None  # _build always sets it
         return self._store
 
+    def _embed(self, query: str) -> list[float]:
+        """The query's vector, embedded once: one draft searches the library, picks the function and
+        ranks objectives and metrics for the same goal, through two indexes with two embedders of
+        the same kind (a remote embedder would be paid four times)."""
+        key = (getattr(self.emb, "name", None) or id(self.emb), query)
+        with _QUERIES_LOCK:
+            vector = _QUERIES.pop(key, None)
+        if vector is None:
+            vector = self.emb.embed_query(query)
+        with _QUERIES_LOCK:
+            _QUERIES[key] = vector
+            while len(_QUERIES) > _QUERIES_KEPT:
+                _QUERIES.pop(next(iter(_QUERIES)))
+        return vector
+
     def _nearest(self, query: str, k: int, filters: list[dict]) -> list[tuple[dict, float]]:
         """(metadata, cosine similarity) of the k nearest documents passing every filter."""
         where = None if not filters else filters[0] if len(filters) == 1 else {"$and": filters}
-        vector = self.emb.embed_query(query)
+        vector = self._embed(query)
         with _server_errors():
             return self._query_vector(vector, k, where)
 
@@ -416,7 +434,7 @@ class CatalogueIndex(_ChromaIndex):
         phrasing whose goal words the goal uses ("Google" -> be found in search) gains WORD_BONUS
         for each of up to two, more than the whole spread of the small embedder's similarities to
         the nearest ten (about 0.03)."""
-        vector = self.emb.embed_query(query)
+        vector = self._embed(query)
         outcome = self._scores(vector, "objective")
         for ident, n in self.catalogue.outcomes_named(query, language).items():
             if ident in outcome:

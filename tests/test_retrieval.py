@@ -208,3 +208,24 @@ def test_a_goal_word_lifts_its_outcome_and_the_metrics_that_show_it(monkeypatch)
     assert [o.id for o in index.objectives(goal, 2, "marketing", language="es")] == [search.id, social.id]
     assert [m.id for m in index.metrics(goal, 2, "marketing", language="es")] == [found_by, social_metric]
     assert [o.id for o in index.objectives(goal, 2, "marketing", language="de")] == [social.id, search.id]
+
+
+def test_one_draft_embeds_its_goal_once(monkeypatch):
+    """The function, the objectives and the metrics are all ranked for the same goal: one vector."""
+    from assistant.retrieval import CatalogueIndex
+
+    class Emb:
+        name = "counting-embedder"
+        calls = 0
+
+        def embed_query(self, text):
+            Emb.calls += 1
+            return [1.0]
+
+    index = CatalogueIndex(client=object(), emb=Emb())
+    monkeypatch.setattr(index, "_query_vector", lambda vector, k, where: [])
+    goal = "We want to hire faster, said nobody before"
+    index.function_for(goal, "en"), index.objectives(goal, 6), index.metrics(goal, 16)
+    assert Emb.calls == 1
+    index.metrics(goal + "!", 16)
+    assert Emb.calls == 2

@@ -7,6 +7,7 @@ imported only when a file changed since its parsed copy was kept (see `load_data
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import cache, cached_property
@@ -73,17 +74,11 @@ def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
     engine then tries them only where a word starts, not at every character (half the cost of a
     time-frame pattern, the costliest search per key result)."""
     parts: list[str] = []
-    bounded: list[str] = []
-    for pattern in patterns:
-        if pattern.startswith(r"\b") and not _top_level_bar(pattern):
-            bounded.append(f"(?:{pattern[2:]})")
-            continue
-        if bounded:
-            parts.append(rf"\b(?:{'|'.join(bounded)})")
-            bounded = []
-        parts.append(f"(?:{pattern})")
-    if bounded:
-        parts.append(rf"\b(?:{'|'.join(bounded)})")
+    for shared, group in itertools.groupby(patterns, lambda p: p.startswith(r"\b") and not _top_level_bar(p)):
+        if shared:
+            parts.append(rf"\b(?:{'|'.join(f'(?:{p[2:]})' for p in group)})")
+        else:
+            parts += [f"(?:{p})" for p in group]
     return re.compile("|".join(parts) or r"(?!x)x", flags)
 
 
