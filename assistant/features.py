@@ -165,7 +165,7 @@ def analyse(text: str, lang: Language) -> TextFeatures:
     if facts.is_kpi and not moves:
         facts.direction = "stay"
     facts.is_bau = bool(has & {"stay", "continue"}) and not (has - {"stay", "continue"})
-    _meaning(facts, norm, low, lang, positions)
+    _meaning(facts, norm, low, tokens, lang, positions)
     facts.has_vague_metric = (
         facts.has_quantity and bool(lang.vague.search(low)) and not lang.concrete.search(low)
     )
@@ -177,18 +177,21 @@ def _script_re(script: str) -> re.Pattern:
     return re.compile(f"[{_SCRIPTS.get(script, _SCRIPTS['latin'])}]+")
 
 
-def _meaning(facts: TextFeatures, norm: str, low: str, lang: Language, positions: dict) -> None:
+def _meaning(
+    facts: TextFeatures, norm: str, low: str, tokens: list[str], lang: Language, positions: dict
+) -> None:
     """Facts about what the words mean: identifiers, other languages, which way is better."""
-    exceptions = lang.identifier_exceptions
-    facts.identifiers = [m for m in _IDENTIFIER.findall(norm) if m.casefold() not in exceptions]
-    plain = _IDENTIFIER.sub(" ", norm)
+    shaped = _IDENTIFIER.findall(norm)
+    facts.identifiers = [m for m in shaped if m.casefold() not in lang.identifier_exceptions]
+    plain = _IDENTIFIER.sub(" ", norm) if shaped else norm
     foreign = _script_re(lang.script).findall(plain)
     if lang.script == "arabic":  # Latin words in Persian: acronyms, names and loanwords only
         foreign += [
             w for w in _LATIN_WORD.findall(plain) if w.islower() and w.casefold() not in lang.loanwords
         ]
-    else:
-        foreign += [t for t in _TOKEN.findall(plain.casefold()) if t in lang.foreign_words]
+    else:  # without identifiers the words are the sentence's own tokens
+        words = _TOKEN.findall(plain.casefold()) if shaped else tokens
+        foreign += [t for t in words if t in lang.foreign_words]
     facts.foreign = foreign
     verb_at = min((p for p in positions.values() if p is not None), default=0)
     facts.polarity = lang.polarity(low, verb_at)  # the first metric word after the verb

@@ -53,7 +53,7 @@ class Rule:
     target: str
     severity: Severity
     dimension: str | None
-    when: CodeType
+    when: str  # a Python expression over the facts; see `_conditions`
     title: str
     message: str
     suggestion: str
@@ -71,7 +71,7 @@ def rules() -> tuple[Rule, ...]:
             target=r["target"],
             severity=Severity(r["severity"]),
             dimension=r.get("dimension"),
-            when=compile(r["when"], f"rules.yaml:{r['id']}", "eval"),
+            when=_checked(r["when"], r["id"]),
             title=r["title"],
             message=r["message"],
             suggestion=r["suggestion"],
@@ -81,10 +81,24 @@ def rules() -> tuple[Rule, ...]:
     )
 
 
+def _checked(expression: str, rule_id: str) -> str:
+    """A rule's condition, compiled alone once so a syntax error names its rule."""
+    compile(expression, f"rules.yaml:{rule_id}", "eval")
+    return expression
+
+
 @cache
 def rules_for(target: str) -> tuple[Rule, ...]:
     """The rules of one target (key_result, objective, set), in file order."""
     return tuple(r for r in rules() if r.target == target)
+
+
+@cache
+def _conditions(target: str) -> CodeType:
+    """Every condition of a target's rules as one expression giving a tuple of truths: one `eval`
+    per text rather than one per rule (those calls were a twelfth of the linter's time)."""
+    body = "".join(f"not not ({r.when})," for r in rules_for(target))
+    return compile(f"({body})", f"rules.yaml:{target}", "eval")
 
 
 @cache
@@ -95,8 +109,10 @@ def rule_by_id() -> dict[str, Rule]:
 _NO_BUILTINS: dict[str, Any] = {"__builtins__": {}}  # one dict for every rule: an expression cannot change it
 
 
-def _fires(rule: Rule, facts: Facts) -> bool:
-    return bool(eval(rule.when, _NO_BUILTINS, facts))  # rules.yaml ships with the package
+def _fired(target: str, facts: Facts) -> list[Rule]:
+    """The rules of `target` whose condition holds for these facts, in file order."""
+    truths = eval(_conditions(target), _NO_BUILTINS, facts)  # rules.yaml ships with the package
+    return [rule for rule, fires in zip(rules_for(target), truths, strict=True) if fires]
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -154,20 +170,19 @@ def _findings(
 ) -> list[Finding]:
     out = []
     values = None
-    for rule in rules_for(target):
-        if _fires(rule, facts):
-            values = values or _Format(facts, text=_short(str(facts.get("text", ""))))
-            out.append(
-                Finding(
-                    rule=rule.id,
-                    severity=rule.severity,
-                    path=path_of(objective, key_result),
-                    objective=objective,
-                    key_result=key_result,
-                    message=rule.message.format_map(values),
-                    suggestion=rule.suggestion.format_map(values),
-                )
+    for rule in _fired(target, facts):
+        values = values or _Format(facts, text=_short(str(facts.get("text", ""))))
+        out.append(
+            Finding(
+                rule=rule.id,
+                severity=rule.severity,
+                path=path_of(objective, key_result),
+                objective=objective,
+                key_result=key_result,
+                message=rule.message.format_map(values),
+                suggestion=rule.suggestion.format_map(values),
             )
+        )
     return out
 
 

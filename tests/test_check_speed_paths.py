@@ -49,7 +49,7 @@ def _texts() -> list[str]:
 def test_shared_word_boundary_matches_like_the_plain_alternation(code):
     lang = languages.get(code)
     common = languages._common()
-    for name in ("timeframe", "not_targets", "window", "service_level", "baseline_words"):
+    for name in ("timeframe", "not_targets", "window", "service_level", "baseline_words", "placeholder"):
         patterns = common.get(name, []) + lang._data.get(name, [])
         shared, plain = _compile(patterns), _plain(patterns)
         for text in _texts():
@@ -73,3 +73,20 @@ def test_rule_table_reads_the_same_from_its_kept_copy():
     parsed = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     assert languages.load_data(RULES_FILE) == parsed
     assert languages.load_data(RULES_FILE) == parsed  # the second read comes from the copy
+
+
+@pytest.mark.parametrize("code", ["en", "it", "fa"])
+def test_rule_conditions_evaluated_together_fire_like_each_alone(code):
+    """The validator evaluates a target's conditions as one tuple; each must fire as it does alone."""
+    from assistant.features import analyse
+    from assistant.validator import _NO_BUILTINS, _fired, rules_for
+
+    lang = languages.get(code)
+    fired_somewhere = set()
+    for text in _texts():
+        facts = analyse(text, lang).facts() | {"text": text, "kr_count": 3, "duplicate_of": None}
+        facts |= {"copies_goal": False, "is_problem": False}
+        alone = [r for r in rules_for("objective") if eval(r.when, _NO_BUILTINS, dict(facts))]
+        assert _fired("objective", facts) == alone, text
+        fired_somewhere.update(r.id for r in alone)
+    assert len(fired_somewhere) >= 2  # the texts exercise more than one rule

@@ -24,8 +24,15 @@ _SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
 _DIGITS_RE = r"\d{1,3}(?:(?:[.,]|\s)\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 
 
+_NOT_NUMERAL = re.compile(r"[^\d.,\s]")
+_SPACE_RUN = re.compile(r"\s+")
+_SEPARATOR = re.compile(r"[.,]")
+
+
 def normalise(text: str) -> str:
     """NFC, ASCII digits and percent, plain spaces: every pattern can then assume one spelling."""
+    if text.isascii():  # nothing to change (most English key results)
+        return text
     text = unicodedata.normalize("NFC", text).translate(_DIGITS)
     text = _SPACES.sub(" ", text)
     return text.replace("’", "'").replace("‘", "'")
@@ -37,18 +44,17 @@ def parse_number(token: str) -> float | None:
     A single separator followed by exactly three digits is read as a thousands separator in every
     language; any other single separator is a decimal point.
     """
-    digits = re.sub(r"[^\d.,\s]", "", token).strip()
-    digits = re.sub(r"\s+", "", digits)
+    digits = _SPACE_RUN.sub("", _NOT_NUMERAL.sub("", token))
     if not digits or not any(c.isdigit() for c in digits):
         return None
     seps = [c for c in digits if c in ".,"]
     if len(seps) > 1 and len(set(seps)) == 2:
         dec = digits.rfind(".") if digits.rfind(".") > digits.rfind(",") else digits.rfind(",")
-        digits = re.sub(r"[.,]", "", digits[:dec]) + "." + digits[dec + 1 :]
+        digits = _SEPARATOR.sub("", digits[:dec]) + "." + digits[dec + 1 :]
     elif len(seps) > 1:
         digits = digits.replace(seps[0], "")
     elif len(seps) == 1:
-        head, tail = re.split(r"[.,]", digits)
+        head, tail = _SEPARATOR.split(digits)
         digits = head + tail if len(tail) == 3 else head + "." + tail
     try:
         return float(digits)
@@ -69,14 +75,16 @@ def _alt(words: list[str] | dict, prefix: bool = True) -> str:
 
 
 def _compile(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
-    """One alternation of `patterns`, tried in order. Neighbours that all begin at a word boundary
-    share one `\\b` test (`\\b(?:(?:a)|(?:b))`, the same matches as `\\b(?:a)|\\b(?:b)`): the
-    engine then tries them only where a word starts, not at every character (half the cost of a
-    time-frame pattern, the costliest search per key result)."""
+    """One alternation of `patterns`, tried in order. A leading `\\b` in the language files means
+    "at a word start" (the pattern's first character is a letter or digit), so neighbours that
+    begin with one share a single word-start test (`\\b(?=\\w)(?:(?:a)|(?:b))`, the same matches as
+    `\\b(?:a)|\\b(?:b)`): the engine tries them only where a word starts, neither inside a word nor
+    where one ends (a third of the cost of a time-frame pattern, the costliest search per key
+    result). tests/test_check_speed_paths.py compares every language's groups with the plain form."""
     parts: list[str] = []
     for shared, group in itertools.groupby(patterns, lambda p: p.startswith(r"\b") and not _top_level_bar(p)):
         if shared:
-            parts.append(rf"\b(?:{'|'.join(f'(?:{p[2:]})' for p in group)})")
+            parts.append(rf"\b(?=\w)(?:{'|'.join(f'(?:{p[2:]})' for p in group)})")
         else:
             parts += [f"(?:{p})" for p in group]
     return re.compile("|".join(parts) or r"(?!x)x", flags)
