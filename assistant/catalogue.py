@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from assistant import config
 from assistant.domain import Metric, ObjectivePhrase
+from assistant.languages import normalise
 from assistant.resources import data_dir
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -148,15 +149,19 @@ def stems(raw: object) -> list[str]:
     """Goal words as the matcher reads them: lower case, punctuation as spaces ("e-mail" -> "e mail")."""
     if not isinstance(raw, list):
         raise TypeError("goal words must be a list of word stems")
-    return [w for w in (" ".join(_WORD.findall(str(s).casefold())) for s in raw) if w]
+    return [w for w in (" ".join(_WORD.findall(normalise(str(s)).casefold())) for s in raw) if w]
 
 
 def words_used(goal: str, stems: list[str]) -> int:
-    """How many of `stems` a goal uses: a stem matches the start of a word ("zatrudni" in
-    "zatrudniać"), a stem with a space matches that phrase anywhere ("app store")."""
-    words = _WORD.findall(goal.casefold())
+    """How many of a goal's words `stems` name: a stem names a word it starts ("zatrudni" in
+    "zatrudniać"), a stem with a space names that phrase anywhere ("app store"). A word counts once
+    however many stems start it ("odwiedza" and "odwiedzając" both start "odwiedzających"), so a
+    phrasing with many spellings of one word does not outrank one that names two of the goal's words."""
+    words = _WORD.findall(normalise(goal).casefold())
     text = f" {' '.join(words)} "
-    return sum(1 for s in stems if (f" {s} " in text if " " in s else any(w.startswith(s) for w in words)))
+    single = tuple(s for s in stems if " " not in s)
+    phrases = sum(1 for s in stems if " " in s and f" {s} " in text)
+    return phrases + sum(1 for w in dict.fromkeys(words) if w.startswith(single))
 
 
 def name(metric: Metric, language: str) -> str:

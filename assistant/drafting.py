@@ -467,8 +467,10 @@ class Drafter:
             function = index.function_for(query, language)
             share = 2 / 3
         n_o, n_m = N_CANDIDATE_OBJECTIVES, N_CANDIDATE_METRICS
-        objectives = index.objectives(query, n_o, function, round(n_o * share) if share else None, language)
-        metrics = index.metrics(query, n_m, function, round(n_m * share) if share else None, language)
+        objectives = index.objectives(
+            query, n_o, function, round(n_o * share) if share else None, language, team
+        )
+        metrics = index.metrics(query, n_m, function, round(n_m * share) if share else None, language, team)
         timings.retrieval_s += time.perf_counter() - t
         if not metrics or not objectives:
             raise DraftError(

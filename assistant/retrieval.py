@@ -390,6 +390,7 @@ class CatalogueIndex(_ChromaIndex):
         function: str | None = None,
         from_function: int | None = None,
         language: str | None = None,
+        team: str | None = None,
     ) -> list:
         """Candidate metrics for a goal, closest first (up to `from_function`, default all k, from
         the function when it is known; then the closest of any function).
@@ -400,7 +401,7 @@ class CatalogueIndex(_ChromaIndex):
         open rate"), so the outcome carries the small embedder across. Over the 82 gold cases, each
         drafted without its own reference example, the first three metrics offered cover 0.27 of the
         reference's metrics this way and 0.21 by names alone."""
-        named, outcome = self._closeness(query, language)
+        named, outcome = self._closeness(query, language, team)
         shows: dict[str, float] = {}
         for phrase in self.catalogue.objectives.values():
             for ident in phrase.shown_by:
@@ -415,13 +416,14 @@ class CatalogueIndex(_ChromaIndex):
         function: str | None = None,
         from_function: int | None = None,
         language: str | None = None,
+        team: str | None = None,
     ) -> list:
         """Candidate objective phrasings for a goal, closest first (the function's own first, when given).
 
         The same two sides as `metrics`: a phrasing's closeness is the mean of its own similarity
         and that of the two metrics it shows that are nearest to the goal. The first phrasing offered
         then shows 0.38 of the reference's metrics over the gold cases, against 0.30 by its words alone."""
-        named, outcome = self._closeness(query, language)
+        named, outcome = self._closeness(query, language, team)
         score = {}
         for ident, own in outcome.items():
             phrase = self.catalogue.objectives[ident]
@@ -429,14 +431,20 @@ class CatalogueIndex(_ChromaIndex):
             score[ident] = (own + sum(near) / len(near)) / 2 if near else own
         return [self.catalogue.objectives[i] for i in self._pick(score, k, function, from_function)]
 
-    def _closeness(self, query: str, language: str | None) -> tuple[dict[str, float], dict[str, float]]:
+    def _closeness(
+        self, query: str, language: str | None, team: str | None = None
+    ) -> tuple[dict[str, float], dict[str, float]]:
         """Similarity of the goal to every movable metric's names and to every objective phrasing; a
         phrasing whose goal words the goal uses ("Google" -> be found in search) gains WORD_BONUS
         for each of up to two, more than the whole spread of the small embedder's similarities to
-        the nearest ten (about 0.03)."""
+        the nearest ten (about 0.03). A team named like one of its goal words ("seo", "ab-testing")
+        counts as one more: the team says what it works on ("visitors don't buy", asked by the
+        A/B-testing team, is about conversion, not about more visitors)."""
         vector = self._embed(query)
         outcome = self._scores(vector, "objective")
-        for ident, n in self.catalogue.outcomes_named(query, language).items():
+        words = self.catalogue.outcomes_named(query, language)
+        words.update(self.catalogue.outcomes_named(team.replace("-", " ")).keys() if team else ())
+        for ident, n in words.items():
             if ident in outcome:
                 outcome[ident] += WORD_BONUS * min(n, 2)
         return self._scores(vector, "metric"), outcome

@@ -52,11 +52,11 @@ class ListCatalogue:
     def function_for(self, query, language=None):
         return None
 
-    def metrics(self, query, k=12, function=None, from_function=None, language=None):
+    def metrics(self, query, k=12, function=None, from_function=None, language=None, team=None):
         self.queries.append(query)
         return [self.catalogue.metrics[i] for i in self.metric_ids[:k]]
 
-    def objectives(self, query, k=6, function=None, from_function=None, language=None):
+    def objectives(self, query, k=6, function=None, from_function=None, language=None, team=None):
         return [self.catalogue.objectives[i] for i in self.objective_ids[:k]]
 
     def match(self, text, k=3):

@@ -210,6 +210,52 @@ def test_a_goal_word_lifts_its_outcome_and_the_metrics_that_show_it(monkeypatch)
     assert [o.id for o in index.objectives(goal, 2, "marketing", language="de")] == [social.id, search.id]
 
 
+def test_a_goal_word_counts_once_however_many_stems_start_it():
+    """ "odwiedza" and "odwiedzając" both start "odwiedzających": one word of the goal, not two, so a
+    phrasing with many spellings of one word does not outrank one naming two of the goal's words."""
+    from assistant.catalogue import words_used
+
+    goal = "Chcemy, żeby więcej odwiedzających kupowało w sklepie"
+    assert words_used(goal, ["odwiedza", "odwiedzając", "ruch"]) == 1
+    assert words_used(goal, ["kupow", "sklep"]) == 2
+    assert words_used(goal, ["w sklepie", "sklep"]) == 2  # a phrase and a word
+    assert words_used("sklep sklep", ["sklep"]) == 1  # a repeated word is one word
+    # Persian typed on an Arabic keyboard (ي and ك) names the same words as with ی and ک
+    assert words_used("سايت ما در گوگل ديده نمي‌شود", ["دیده", "گوگل"]) == 2
+
+
+def test_a_team_named_like_an_outcome_counts_as_one_more_goal_word(monkeypatch):
+    """ "Visitors don't buy" asked by the A/B-testing team is about conversion: the team's name is
+    one of the conversion outcome's goal words and breaks the tie with "more visitors"."""
+    from assistant import catalogue
+    from assistant.retrieval import CatalogueIndex
+
+    cat = catalogue.load()
+    tests = cat.objectives["marketing.experiment-driven-conversion"].model_copy(
+        update={"goal_words": {"en": ["testing", "buy"]}}
+    )
+    visits = cat.objectives["marketing.right-visitors"].model_copy(update={"goal_words": {"en": ["visitor"]}})
+    cat = catalogue.Catalogue(
+        metrics=cat.metrics, objectives={tests.id: tests, visits.id: visits}, teams=cat.teams
+    )
+
+    class Emb:
+        def embed_query(self, text):
+            return [1.0]
+
+    index = CatalogueIndex(client=object(), emb=Emb(), catalogue=cat)
+    scores = {"metric": {}, "objective": {tests.id: 0.80, visits.id: 0.84}}
+    monkeypatch.setattr(index, "_scores", lambda vector, kind: dict(scores[kind]))
+    goal = "Visitors don't buy"
+    ranked = [o.id for o in index.objectives(goal, 2, "marketing", language="en", team="ab-testing")]
+    assert ranked == [tests.id, visits.id]
+    assert [o.id for o in index.objectives(goal, 2, "marketing", language="en")] == [visits.id, tests.id]
+    assert [o.id for o in index.objectives(goal, 2, "marketing", language="en", team="sales")] == [
+        visits.id,
+        tests.id,
+    ]
+
+
 def test_one_draft_embeds_its_goal_once(monkeypatch):
     """The function, the objectives and the metrics are all ranked for the same goal: one vector."""
     from assistant.retrieval import CatalogueIndex

@@ -16,8 +16,9 @@ from typing import Any
 
 LANG_DIR = Path(__file__).resolve().parent
 
-# Persian and Arabic-Indic digits and separators, normalised before any matching.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٪٫٬", "01234567890123456789%.,")
+# Persian and Arabic-Indic digits and separators, and the Arabic yeh and kaf that a Persian
+# sentence typed on an Arabic keyboard carries (ي ك ى for ی ک ی), normalised before any matching.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٪٫٬يكى", "01234567890123456789%.,یکی")
 _SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
 # A number as people write it: 3,000 / 8 000 / 2.000 / 2,5 / 1.5 ; with an optional currency before
 # and a scale or percent after. The scale words of each language are added in Language.num_re.
@@ -30,7 +31,8 @@ _SEPARATOR = re.compile(r"[.,]")
 
 
 def normalise(text: str) -> str:
-    """NFC, ASCII digits and percent, plain spaces: every pattern can then assume one spelling."""
+    """NFC, ASCII digits and percent, Persian letters, plain spaces: every pattern can then assume
+    one spelling."""
     if text.isascii():  # nothing to change (most English key results)
         return text
     text = unicodedata.normalize("NFC", text).translate(_DIGITS)
