@@ -145,14 +145,21 @@ def sentence(
 
 
 def fit_numbers(
-    metric: Metric, baseline: float | None, target: float | None, stated: bool = False
+    metric: Metric,
+    baseline: float | None,
+    target: float | None,
+    stated: bool = False,
+    target_stated: bool = False,
 ) -> tuple[float, float]:
-    """Numbers that agree with the metric: inside its range, moving the way its polarity says.
+    """Numbers that agree with the metric: inside its range, moving the way its polarity says, by
+    a step a team could take in a quarter.
 
     A small model often swaps baseline and target for lower-is-better metrics, repeats the
-    baseline, or answers on the wrong scale ("from 1 to 2" impressions, "1.2 toman" of pipeline):
-    swap when that fixes it, else fall back to the catalogue's typical quarter. A baseline the user
-    `stated` is kept whatever its scale."""
+    baseline, answers on the wrong scale ("from 1 to 2" impressions, "1.2 toman" of pipeline), or
+    pairs a baseline of its own with the catalogue's typical target ("from 4,000 to 48,000"
+    visitors): swap when that fixes it, else fall back to the catalogue's typical quarter, and
+    bring a leap down to the typical step from the baseline. A baseline the user `stated` is kept
+    whatever its scale; a target the user stated is kept whatever its step."""
     lo, hi = metric.range
     if metric.unit == "percent":
         lo, hi = max(lo, 0.0), min(hi, 100.0)
@@ -175,7 +182,18 @@ def fit_numbers(
             goal = min(max(base * ratio if ratio and base else metric.typical[1], lo), hi)
             if not right_way(base, goal):
                 base, goal = metric.typical
+    if not target_stated and _leap(metric, base, goal):
+        goal = min(max(base * metric.typical[1] / metric.typical[0], lo), hi)
     return _tidy(base, metric), _tidy(goal, metric)
+
+
+def _leap(metric: Metric, base: float, goal: float) -> bool:
+    """A move more than three times over (or twice the catalogue's own typical step, when that is
+    bigger): not a quarter's work, and nobody asked for it."""
+    low, high = sorted(metric.typical)
+    if min(base, goal) <= 0 or low <= 0:
+        return False
+    return max(base, goal) / min(base, goal) > max(3.0, 2 * high / low)
 
 
 def _plausible(metric: Metric, base: float, goal: float, factor: float = 50) -> bool:

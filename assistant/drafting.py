@@ -261,7 +261,9 @@ class Writer:
     known: set[float]
 
     def key_result(self, metric: Metric, baseline: float | None, target: float | None) -> KeyResult:
-        base, goal = compose.fit_numbers(metric, baseline, target, stated=baseline in self.known)
+        base, goal = compose.fit_numbers(
+            metric, baseline, target, stated=baseline in self.known, target_stated=target in self.known
+        )
         kr = compose.key_result(
             metric, cat.name(metric, self.lang.code), base, goal, self.lang, self.cycle, self.digits
         )

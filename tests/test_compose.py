@@ -79,3 +79,22 @@ def test_a_percentage_far_below_the_metrics_scale_takes_the_typical_quarter():
     assert compose.fit_numbers(bounce, 0.4, 0.3) == bounce.typical  # 0.4 "%" was a fraction
     assert compose.fit_numbers(bounce, 45, 40) == (45, 40)  # a real site's numbers are kept
     assert compose.fit_numbers(bounce, 0.4, 0.3, stated=True) == (0.4, 0.3)  # what the user said stays
+
+
+def test_a_leap_nobody_asked_for_comes_down_to_the_typical_step():
+    """ "From 4,000 to 48,000 visitors" in a quarter: the model's own baseline beside the catalogue's
+    typical target. The target follows the typical step from the baseline; a target the user
+    stated stays, and a step the catalogue itself calls typical is kept."""
+    from assistant import catalogue, compose
+
+    metrics = catalogue.load().metrics
+    visitors, waitlist, resolution = (
+        metrics[i]
+        for i in ("monthly_website_visitors", "prelaunch_waitlist_signups", "ticket_resolution_time")
+    )
+    step = visitors.typical[1] / visitors.typical[0]
+    assert compose.fit_numbers(visitors, 4000, 48000) == (4000, round(4000 * step))
+    assert compose.fit_numbers(visitors, 4000, 48000, target_stated=True) == (4000, 48000)
+    assert compose.fit_numbers(waitlist, 400, 1000) == (400, 1000)  # 2.5x is this metric's typical step
+    base, goal = compose.fit_numbers(resolution, 48, 2)  # lower is better: a 24x cut is a leap too
+    assert base == 48 and 48 / 3 <= goal < 48

@@ -16,10 +16,12 @@ from typing import Any
 
 LANG_DIR = Path(__file__).resolve().parent
 
-# Persian and Arabic-Indic digits and separators, and the Arabic yeh and kaf that a Persian
-# sentence typed on an Arabic keyboard carries (ي ك ى for ی ک ی), normalised before any matching.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٪٫٬يكى", "01234567890123456789%.,یکی")
-_SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
+# Normalised before any matching: Persian and Arabic-Indic digits and separators, the Arabic yeh
+# and kaf that a Persian sentence typed on an Arabic keyboard carries (ي ك ى for ی ک ی), no-break
+# and thin spaces, and typographic apostrophes.
+_FOLD = str.maketrans(
+    "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٪٫٬يكى\u00a0\u202f\u2009\u2007’‘", "01234567890123456789%.,یکی    ''"
+)
 # A number as people write it: 3,000 / 8 000 / 2.000 / 2,5 / 1.5 ; with an optional currency before
 # and a scale or percent after. The scale words of each language are added in Language.num_re.
 _DIGITS_RE = r"\d{1,3}(?:(?:[.,]|\s)\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
@@ -35,9 +37,7 @@ def normalise(text: str) -> str:
     one spelling."""
     if text.isascii():  # nothing to change (most English key results)
         return text
-    text = unicodedata.normalize("NFC", text).translate(_DIGITS)
-    text = _SPACES.sub(" ", text)
-    return text.replace("’", "'").replace("‘", "'")
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
 def parse_number(token: str) -> float | None:
