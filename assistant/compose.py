@@ -113,7 +113,7 @@ def _phrase(
         pattern = c.get(f"{role}_percent") or pattern
         if c.get("elide") and re.match(c["elide"], amount(value, unit, lang)):
             pattern = c.get(f"{role}_elided") or pattern
-        elif value == 0:  # Italian "dallo 0%" (zero starts with z)
+        elif re.match(c.get("zero", r"^0\D*$"), amount(value, unit, lang)):  # "dallo 0,5%": "zero"
             pattern = c.get(f"{role}_zero") or pattern
     return pattern.format(n=text)
 

@@ -98,3 +98,17 @@ def test_a_leap_nobody_asked_for_comes_down_to_the_typical_step():
     assert compose.fit_numbers(waitlist, 400, 1000) == (400, 1000)  # 2.5x is this metric's typical step
     base, goal = compose.fit_numbers(resolution, 48, 2)  # lower is better: a 24x cut is a leap too
     assert base == 48 and 48 / 3 <= goal < 48
+
+
+def test_italian_says_dallo_and_allo_before_every_number_read_zero():
+    """ "dal 0,3% al 0,4%" is wrong Italian: 0,3 is read "zero virgola tre" and takes "lo"."""
+    from assistant import catalogue, compose, languages
+
+    metric = catalogue.load().metrics["email_click_through_rate"]
+    it = languages.get("it")
+    text = compose.key_result(metric, catalogue.name(metric, "it"), 0.3, 0.4, it, "2027-Q1").text
+    assert "dallo 0,3% allo 0,4%" in text
+    text = compose.key_result(metric, catalogue.name(metric, "it"), 0.5, 1.2, it, "2027-Q1").text
+    assert "dallo 0,5% all'1,2%" in text
+    text = compose.key_result(metric, catalogue.name(metric, "it"), 10, 20, it, "2027-Q1").text
+    assert "dal 10% al 20%" in text
