@@ -58,7 +58,7 @@ eval: model ## evaluate the pipeline against the baseline on the test split (EVA
 	$(BIN)/okr eval --split test --baseline --out evals/reports --name latest $(EVAL_FLAGS)
 
 bench-check: setup ## linter speed: start-up vs bare python, key results per second
-	$(BIN)/python benchmarks/check_speed.py
+	$(BIN)/python benchmarks/check_speed.py $(BENCH_FLAGS)
 
 bench-draft: model ## per-stage draft timings over a varied set of goals
 	$(BIN)/python benchmarks/draft_speed.py --out benchmarks/results/draft_speed.json
