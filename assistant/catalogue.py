@@ -49,21 +49,21 @@ class Catalogue:
     def functions_named(self, goal: str, language: str | None = None) -> Counter[str]:
         """How many of each function's goal words a goal uses ("zatrudniać" -> people). A short goal
         says its function in one word that a small embedder misses. Only `language`'s words, when given."""
-        found: Counter[str] = Counter()
+        words, found = _GoalText(goal), Counter[str]()
         for code, by_function in self.goal_words.items():
             if language and code != language:
                 continue
             for function, stems in by_function.items():
-                found[function] += words_used(goal, stems)
+                found[function] += words.named(stems)
         return +found
 
     def outcomes_named(self, goal: str, language: str | None = None) -> Counter[str]:
         """How many of each objective phrasing's goal words a goal uses ("Google" -> found in search)."""
-        found: Counter[str] = Counter()
+        words, found = _GoalText(goal), Counter[str]()
         for phrase in self.objectives.values():
             for code, stems in phrase.goal_words.items():
                 if not language or code == language:
-                    found[phrase.id] += words_used(goal, stems)
+                    found[phrase.id] += words.named(stems)
         return +found
 
     def movable(self) -> list[Metric]:
@@ -157,11 +157,21 @@ def words_used(goal: str, stems: list[str]) -> int:
     "zatrudniać"), a stem with a space names that phrase anywhere ("app store"). A word counts once
     however many stems start it ("odwiedza" and "odwiedzając" both start "odwiedzających"), so a
     phrasing with many spellings of one word does not outrank one that names two of the goal's words."""
-    words = _WORD.findall(normalise(goal).casefold())
-    text = f" {' '.join(words)} "
-    single = tuple(s for s in stems if " " not in s)
-    phrases = sum(1 for s in stems if " " in s and f" {s} " in text)
-    return phrases + sum(1 for w in dict.fromkeys(words) if w.startswith(single))
+    return _GoalText(goal).named(stems)
+
+
+class _GoalText:
+    """A goal split into words once, asked about every function's and phrasing's stems."""
+
+    def __init__(self, goal: str):
+        words = _WORD.findall(normalise(goal).casefold())
+        self.words = list(dict.fromkeys(words))
+        self.text = f" {' '.join(words)} "
+
+    def named(self, stems: list[str]) -> int:
+        single = tuple(s for s in stems if " " not in s)
+        phrases = sum(1 for s in stems if " " in s and f" {s} " in self.text)
+        return phrases + sum(1 for w in self.words if w.startswith(single))
 
 
 def name(metric: Metric, language: str) -> str:

@@ -370,6 +370,7 @@ class CatalogueIndex(_ChromaIndex):
         from assistant import catalogue as cat
 
         self.catalogue = catalogue or cat.load()
+        self._recent: dict[tuple, tuple[dict[str, float], dict[str, float]]] = {}
 
     def _documents(self) -> tuple[list[str], list[dict], list[str]]:
         texts, metas, ids = [], [], []
@@ -433,6 +434,21 @@ class CatalogueIndex(_ChromaIndex):
 
     def _closeness(
         self, query: str, language: str | None, team: str | None = None
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """`_similarities`, worked out once for a goal: a draft ranks objectives and then metrics
+        for the same goal, and each needs both sides (two scans of the catalogue). Callers only read
+        the dicts."""
+        key = (query, language, team)
+        found = self._recent.get(key)
+        if found is None:
+            found = self._similarities(query, language, team)
+            if len(self._recent) >= _QUERIES_KEPT:
+                self._recent.clear()
+            self._recent[key] = found
+        return found
+
+    def _similarities(
+        self, query: str, language: str | None, team: str | None
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Similarity of the goal to every movable metric's names and to every objective phrasing; a
         phrasing whose goal words the goal uses ("Google" -> be found in search) gains WORD_BONUS

@@ -275,3 +275,23 @@ def test_one_draft_embeds_its_goal_once(monkeypatch):
     assert Emb.calls == 1
     index.metrics(goal + "!", 16)
     assert Emb.calls == 2
+
+
+def test_one_draft_scans_the_catalogue_once_for_its_goal(monkeypatch):
+    """Objectives and metrics are ranked from the same two similarity scans of one goal."""
+    from assistant.retrieval import CatalogueIndex
+
+    class Emb:
+        name = "scan-counting-embedder"
+
+        def embed_query(self, text):
+            return [1.0]
+
+    index = CatalogueIndex(client=object(), emb=Emb())
+    scans: list[str] = []
+    monkeypatch.setattr(index, "_scores", lambda vector, kind: scans.append(kind) or {})
+    goal = "Nobody opens our e-mails"
+    index.objectives(goal, 6, "marketing", language="en"), index.metrics(goal, 16, "marketing", language="en")
+    assert sorted(scans) == ["metric", "objective"]
+    index.metrics(goal, 16, "marketing", language="en", team="email")  # another team: ranked again
+    assert len(scans) == 4
